@@ -1,0 +1,64 @@
+import { getEnv } from "../env.ts";
+import { parseArgs, stringFlag, UsageError, type ParsedArgs } from "./args.ts";
+import { orgCreate } from "./commands/org-create.ts";
+import { dbMigrate } from "./commands/db-migrate.ts";
+import { serve } from "./commands/serve.ts";
+
+export const HELP = `inferledger — what every LLM inference really costs
+
+Usage: inferledger <command> [options]
+
+Commands:
+  serve [--role all|web|collector|worker]   Run InferLedger (default role: all). Same as \`npm start\`.
+  org create --name <name> [--json]         Create an organization with a fresh ingest key and read key.
+  db migrate                                Apply database migrations (also done at every start).
+  simulate --gpu <id> --model <id> ...      GPU throughput model (run \`inferledger simulate --help\`).
+  alerts evaluate --org <id> [--json]       Evaluate an org's alert rules now and deliver notifications.
+  alerts create --org <id> --type <type> …  Create an alert rule.
+  --help                                    Show this help.
+
+Database: DATABASE_URL, else the embedded database in INFERLEDGER_DATA_DIR (default .data) — through the
+running server when \`npm start\` is up, or opened directly when it is not.
+`;
+
+export type CommandIo = { out: (text: string) => void; err: (text: string) => void };
+
+type Command = (args: ParsedArgs, io: CommandIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  "org create": orgCreate,
+  "db migrate": dbMigrate,
+  serve,
+};
+
+/** Entry point; returns the exit code. Only command output goes to stdout (JSON modes stay parseable). */
+export async function main(argv: string[], io: CommandIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  const args = parseArgs(argv);
+  const [first, second] = args.positional;
+  if (!first || (args.flags.has("help") && !first) || first === "help") {
+    io.out(HELP);
+    return 0;
+  }
+  const command = COMMANDS[`${first} ${second ?? ""}`.trim()] ?? COMMANDS[first];
+  if (!command) {
+    io.err(`unknown command: ${args.positional.join(" ")}\n\n${HELP}`);
+    return 2;
+  }
+  if (args.flags.has("help")) {
+    io.out(HELP);
+    return 0;
+  }
+  try {
+    getEnv();
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n`);
+      return 2;
+    }
+    io.err(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+export { stringFlag };

@@ -1,0 +1,24 @@
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client.ts";
+
+export type Db = { prisma: PrismaClient; pool: pg.Pool; url: string; close: () => Promise<void> };
+
+// BIGINT columns (token counts) come back as strings from pg; token totals fit in a JS number safely.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** One pg pool shared by Prisma (via the driver adapter) and the raw bulk-SQL paths. */
+export function createDb(options: { url: string; maxConnections?: number }): Db {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  pool.on("error", () => undefined); // idle-client errors (DB restart) surface on the next query instead
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    url: options.url,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

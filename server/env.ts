@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/** The only reader of process.env. Empty strings count as unset. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("production"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  INFERLEDGER_DATA_DIR: z.string().default(".data"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  OTLP_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  OTLP_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(4317),
+  HOST: z.string().default("0.0.0.0"),
+  INFERLEDGER_DEMO: z.enum(["0", "1"]).optional(),
+  INFERLEDGER_DEMO_PASSWORD: z.string().min(8, "INFERLEDGER_DEMO_PASSWORD must have at least 8 characters").optional(),
+  BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must have at least 32 characters").optional(),
+  INFERLEDGER_PUBLIC_URL: z.string().url().optional(),
+  OTLP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  OTLP_MAX_QUEUE_SPANS: z.coerce.number().int().positive().default(200_000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  TEST_DATABASE_URL: z.string().optional(),
+  E2E_REQUIRED: z.enum(["0", "1"]).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** Parses process.env once; throws a readable error naming every bad variable. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.DATABASE_URL && !parsed.data.BETTER_AUTH_SECRET && parsed.data.NODE_ENV === "production") {
+    throw new Error("Invalid environment:\n  BETTER_AUTH_SECRET: required when DATABASE_URL is set (server mode)");
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests and the CLI change process.env at run time; they call this to re-read it. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export function isEmbeddedMode(env: Env = getEnv()): boolean {
+  return !env.DATABASE_URL;
+}
+
+/** Demo org and traffic: on by default in embedded mode, opt-in with INFERLEDGER_DEMO=1 on a real server. */
+export function isDemoEnabled(env: Env = getEnv()): boolean {
+  if (env.INFERLEDGER_DEMO) return env.INFERLEDGER_DEMO === "1";
+  return isEmbeddedMode(env);
+}
+
+export function publicUrl(env: Env = getEnv()): string {
+  return env.INFERLEDGER_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+}

@@ -1,0 +1,106 @@
+import type http from "node:http";
+import path from "node:path";
+import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
+import { createIngestConsumer } from "../../collectors/pipeline.ts";
+import { getAuth } from "../auth.ts";
+import { createDb, type Db } from "../db/client.ts";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded.ts";
+import { setDb } from "../db/index.ts";
+import { applyMigrations } from "../db/migrate.ts";
+import { getEnv, isDemoEnabled, publicUrl } from "../env.ts";
+import { ApiKeyVerifier } from "../services/api-keys/verify-api-key.ts";
+import { ensureDemo } from "../services/demo/ensure-demo.ts";
+import { startWebServer } from "./web-server.ts";
+
+export type Role = "all" | "web" | "collector" | "worker";
+export type RunningInstance = {
+  webUrl: string | null;
+  collectorUrl: string | null;
+  db: Db;
+  demo: { email: string; orgSlug: string; ingestKey: string; password: string | null } | null;
+  stop: () => Promise<void>;
+};
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Starts InferLedger: the database (embedded PGlite unless DATABASE_URL), migrations, the demo org, the OTLP
+ * collector and the dashboard. Everything touching an embedded database must live in this one process.
+ */
+export async function startInferLedger({ role, log }: { role: Role; log: (line: string) => void }): Promise<RunningInstance> {
+  const env = getEnv();
+  let embedded: EmbeddedDatabase | null = null;
+  let url = env.DATABASE_URL;
+  if (!url) {
+    const dataDir = path.resolve(env.INFERLEDGER_DATA_DIR);
+    embedded = await startEmbeddedDatabase({ dataDir });
+    url = embedded.url;
+    log(`embedded PostgreSQL (PGlite) in ${dataDir}, serving the CLI at ${url}`);
+  }
+  const db = createDb({ url, maxConnections: embedded ? 8 : 20 });
+  setDb(db);
+  const migrations = await applyMigrations(db.pool);
+  log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied.length} already in place`);
+
+  const closers: (() => Promise<void>)[] = [];
+  let webUrl: string | null = null;
+  let collectorUrl: string | null = null;
+  let demo: RunningInstance["demo"] = null;
+
+  if (role === "all" || role === "collector") {
+    const verifier = new ApiKeyVerifier(db);
+    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS });
+    const receiver = createOtlpHttpReceiver({
+      consumer,
+      verifier,
+      maxBodyBytes: env.OTLP_MAX_BODY_BYTES,
+      isHealthy: async () => (await db.pool.query("SELECT 1"), true),
+      log,
+    });
+    const port = await listen(receiver, env.OTLP_HTTP_PORT, env.HOST);
+    collectorUrl = `http://localhost:${port}`;
+    closers.push(async () => {
+      await close(receiver);
+      verifier.close();
+    });
+  }
+  if (role === "all" || role === "web") {
+    const web = await startWebServer({ port: env.PORT, host: env.HOST, log });
+    webUrl = role === "all" && env.INFERLEDGER_PUBLIC_URL ? publicUrl(env) : `http://localhost:${web.port}`;
+    closers.push(web.close);
+  }
+  if (isDemoEnabled(env) && role === "all") {
+    const setup = await ensureDemo({ db, auth: getAuth(), password: env.INFERLEDGER_DEMO_PASSWORD });
+    demo = { email: setup.email, orgSlug: setup.orgSlug, ingestKey: setup.ingestKey, password: setup.newPassword };
+    log(`demo org "${setup.orgSlug}": sign in as ${setup.email} with password ${setup.newPassword ?? "(printed at first start; set INFERLEDGER_DEMO_PASSWORD to choose one)"}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    webUrl,
+    collectorUrl,
+    db,
+    demo,
+    stop: () => {
+      stopping ??= (async () => {
+        for (const closer of closers.reverse()) await closer().catch((e) => log(`shutdown: ${(e as Error).message}`));
+        await db.close();
+        setDb(undefined);
+        await embedded?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import crypto from "node:crypto";
+import type { Db } from "../../db/client.ts";
+import type { Auth } from "../../auth.ts";
+import { createOrg } from "../orgs/create-org.ts";
+import { createApiKey } from "../api-keys/api-keys.ts";
+
+export const DEMO_EMAIL = "demo@inferledger.local";
+export const DEMO_ORG_SLUG = "demo";
+const DEMO_TRAFFIC_KEY_NAME = "demo traffic";
+
+export type DemoSetup = {
+  orgId: string;
+  orgSlug: string;
+  email: string;
+  /** Set when the password was generated or (re)set in this start, so it can be printed once. */
+  newPassword: string | null;
+  ingestKey: string;
+};
+
+/**
+ * Idempotent demo org + user. The password comes from INFERLEDGER_DEMO_PASSWORD, or is generated once at
+ * first start (printed, stored only as a hash). A fresh ingest key for the demo traffic replaces the last one.
+ */
+export async function ensureDemo({ db, auth, password }: { db: Db; auth: Auth; password: string | undefined }): Promise<DemoSetup> {
+  let newPassword: string | null = null;
+  let user = await db.prisma.user.findUnique({ where: { email: DEMO_EMAIL } });
+  if (!user) {
+    newPassword = password ?? crypto.randomBytes(12).toString("base64url");
+    await auth.api.signUpEmail({ body: { email: DEMO_EMAIL, password: newPassword, name: "Demo User" } });
+    user = await db.prisma.user.findUniqueOrThrow({ where: { email: DEMO_EMAIL } });
+  } else if (password) {
+    const account = await db.prisma.account.findFirst({ where: { userId: user.id, providerId: "credential" } });
+    const context = await auth.$context;
+    if (account?.password && !(await context.password.verify({ hash: account.password, password }))) {
+      await db.prisma.account.update({ where: { id: account.id }, data: { password: await context.password.hash(password) } });
+      newPassword = password;
+    }
+  }
+  let org = await db.prisma.organization.findUnique({ where: { slug: DEMO_ORG_SLUG } });
+  if (!org) {
+    const created = await createOrg({ db, name: "Demo", ownerUserId: user.id });
+    org = await db.prisma.organization.findUniqueOrThrow({ where: { id: created.id } });
+  }
+  await db.prisma.member.upsert({
+    where: { organizationId_userId: { organizationId: org.id, userId: user.id } },
+    create: { id: crypto.randomUUID(), organizationId: org.id, userId: user.id, role: "owner" },
+    update: {},
+  });
+  await db.prisma.apiKey.updateMany({
+    where: { orgId: org.id, name: DEMO_TRAFFIC_KEY_NAME, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  const ctx = { db, org: { id: org.id, slug: org.slug, name: org.name }, actor: { type: "system" as const, name: "demo" } };
+  const key = await createApiKey({ ctx, kind: "ingest", name: DEMO_TRAFFIC_KEY_NAME });
+  return { orgId: org.id, orgSlug: org.slug, email: DEMO_EMAIL, newPassword, ingestKey: key.key };
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiKeyVerifier } from "../../../server/services/api-keys/verify-api-key.ts";
+import { callerFor, createTestOrg } from "../../fixtures/factories.ts";
+import { closeTestDb, testDb } from "../../helpers/db.ts";
+
+describe("tenant isolation: two orgs, members and keys see only their own org", () => {
+  const db = testDb();
+  let a: Awaited<ReturnType<typeof createTestOrg>>;
+  let b: Awaited<ReturnType<typeof createTestOrg>>;
+
+  beforeAll(async () => {
+    a = await createTestOrg(db);
+    b = await createTestOrg(db);
+  });
+  afterAll(closeTestDb);
+
+  it("lists only the caller's own orgs", async () => {
+    const orgs = await callerFor(db, a.user).orgs.list();
+    expect(orgs.map((o) => o.id)).toEqual([a.org.id]);
+  });
+
+  it("answers NOT_FOUND (not FORBIDDEN) for every org-scoped procedure on another org's slug", async () => {
+    const asA = callerFor(db, a.user);
+    const onB = { orgSlug: b.org.slug };
+    const attempts: [string, () => Promise<unknown>][] = [
+      ["orgs.get", () => asA.orgs.get(onB)],
+      ["members.list", () => asA.members.list(onB)],
+      ["members.add", () => asA.members.add({ ...onB, email: "x@test.local", role: "viewer" })],
+      ["members.updateRole", () => asA.members.updateRole({ ...onB, memberId: "m", role: "viewer" })],
+      ["members.remove", () => asA.members.remove({ ...onB, memberId: "m" })],
+      ["apiKeys.list", () => asA.apiKeys.list(onB)],
+      ["apiKeys.create", () => asA.apiKeys.create({ ...onB, kind: "ingest", name: "steal" })],
+      ["apiKeys.revoke", () => asA.apiKeys.revoke({ ...onB, keyId: b.ingestKey.id })],
+    ];
+    for (const [name, call] of attempts) {
+      await expect(call(), name).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    const keys = await callerFor(db, b.user).apiKeys.list({ orgSlug: b.org.slug });
+    expect(keys.find((k) => k.id === b.ingestKey.id)?.revokedAt).toBeNull();
+  });
+
+  it("cannot act on another org's rows through its own org (ids from org B are NOT_FOUND in org A)", async () => {
+    const asA = callerFor(db, a.user);
+    const bMember = await db.prisma.member.findFirstOrThrow({ where: { organizationId: b.org.id } });
+    await expect(asA.apiKeys.revoke({ orgSlug: a.org.slug, keyId: b.ingestKey.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.members.remove({ orgSlug: a.org.slug, memberId: bMember.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.members.updateRole({ orgSlug: a.org.slug, memberId: bMember.id, role: "viewer" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await db.prisma.member.findUnique({ where: { id: bMember.id } })).not.toBeNull();
+  });
+
+  it("lists only the org's own API keys, prefixes only", async () => {
+    const keys = await callerFor(db, a.user).apiKeys.list({ orgSlug: a.org.slug });
+    expect(keys.map((k) => k.id).sort()).toEqual([a.ingestKey.id, a.readKey.id].sort());
+    expect(JSON.stringify(keys)).not.toContain(a.ingestKey.key);
+  });
+
+  it("each ingest key resolves to its own org; read keys do not ingest; revoked keys stop at once", async () => {
+    const verifier = new ApiKeyVerifier(db);
+    expect(await verifier.verify(a.ingestKey.key, "ingest")).toMatchObject({ orgId: a.org.id });
+    expect(await verifier.verify(b.ingestKey.key, "ingest")).toMatchObject({ orgId: b.org.id });
+    expect(await verifier.verify(a.readKey.key, "ingest")).toBeNull();
+    expect(await verifier.verify(a.ingestKey.key.slice(0, -2) + "xx", "ingest")).toBeNull();
+    await callerFor(db, a.user).apiKeys.revoke({ orgSlug: a.org.slug, keyId: a.ingestKey.id });
+    expect(await verifier.verify(a.ingestKey.key, "ingest")).toBeNull();
+    expect(await verifier.verify(b.ingestKey.key, "ingest")).toMatchObject({ orgId: b.org.id });
+    verifier.close();
+  });
+
+  it("rejects unauthenticated callers", async () => {
+    await expect(callerFor(db, null).orgs.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});

@@ -1,0 +1,37 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { addTestMember, callerFor, createTestOrg } from "../../fixtures/factories.ts";
+import { closeTestDb, testDb } from "../../helpers/db.ts";
+
+describe("roles and permissions", () => {
+  const db = testDb();
+  afterAll(closeTestDb);
+
+  it("viewers and finance read but cannot manage keys or members", async () => {
+    const { org } = await createTestOrg(db);
+    for (const role of ["viewer", "finance"] as const) {
+      const user = await addTestMember(db, org.id, role);
+      const caller = callerFor(db, user);
+      await expect(caller.members.list({ orgSlug: org.slug })).resolves.toBeTruthy();
+      await expect(caller.apiKeys.create({ orgSlug: org.slug, kind: "ingest", name: "k" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(caller.members.add({ orgSlug: org.slug, email: "new@test.local", role: "viewer" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
+  });
+
+  it("admins manage members but cannot grant owner; the last owner cannot be demoted", async () => {
+    const { org, user: owner } = await createTestOrg(db);
+    const admin = await addTestMember(db, org.id, "admin");
+    const asAdmin = callerFor(db, admin);
+    await expect(asAdmin.members.add({ orgSlug: org.slug, email: "someone@test.local", role: "owner" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asAdmin.members.add({ orgSlug: org.slug, email: "someone@test.local", role: "engineer" })).resolves.toEqual({ status: "invited" });
+    const ownerMember = await db.prisma.member.findFirstOrThrow({ where: { organizationId: org.id, userId: owner.id } });
+    await expect(callerFor(db, owner).members.updateRole({ orgSlug: org.slug, memberId: ownerMember.id, role: "admin" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("adds an existing user at once with the chosen role", async () => {
+    const { org, user: owner } = await createTestOrg(db);
+    const other = await createTestOrg(db);
+    await expect(callerFor(db, owner).members.add({ orgSlug: org.slug, email: other.user.email, role: "engineer" })).resolves.toEqual({ status: "added" });
+    const orgs = await callerFor(db, other.user).orgs.list();
+    expect(orgs.find((o) => o.id === org.id)?.role).toBe("engineer");
+  });
+});

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { getEnv, isDemoEnabled, resetEnvCache } from "../../../server/env.ts";
+
+const saved = { ...process.env };
+
+describe("environment validation", () => {
+  afterEach(() => {
+    process.env = { ...saved };
+    resetEnvCache();
+  });
+
+  it("defaults to embedded mode with the demo on", () => {
+    delete process.env.DATABASE_URL;
+    delete process.env.INFERLEDGER_DEMO;
+    process.env.PORT = "";
+    resetEnvCache();
+    const env = getEnv();
+    expect(env.PORT).toBe(3000);
+    expect(env.OTLP_HTTP_PORT).toBe(4318);
+    expect(isDemoEnabled(env)).toBe(true);
+  });
+
+  it("server mode: demo is opt-in and a secret is required in production", () => {
+    process.env.DATABASE_URL = "postgres://db.example/app";
+    (process.env as Record<string, string>).NODE_ENV = "production";
+    delete process.env.BETTER_AUTH_SECRET;
+    resetEnvCache();
+    expect(() => getEnv()).toThrow(/BETTER_AUTH_SECRET/);
+    process.env.BETTER_AUTH_SECRET = "s".repeat(32);
+    resetEnvCache();
+    expect(isDemoEnabled(getEnv())).toBe(false);
+  });
+
+  it("names every invalid variable", () => {
+    process.env.PORT = "not-a-port";
+    process.env.DATABASE_URL = "mysql://nope";
+    resetEnvCache();
+    expect(() => getEnv()).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
+  });
+});
