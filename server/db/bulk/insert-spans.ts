@@ -1,0 +1,68 @@
+import type pg from "pg";
+import type { NormalizedSpan } from "../../domain/ingest/types.ts";
+
+/** A span ready to store: the normalized span, its org (from the ingest key) and its price at ingest. */
+export type SpanRow = { orgId: string; span: NormalizedSpan; costUsd: string | null; priceRef: string | null };
+
+const COLUMNS = [
+  ["org_id", "text"], ["trace_id", "text"], ["span_id", "text"], ["parent_span_id", "text"], ["name", "text"],
+  ["kind", "int4"], ["start_us", "int8"], ["end_us", "int8"], ["status", "text"], ["status_message", "text"],
+  ["service_name", "text"], ["feature", "text"], ["task_type", "text"], ["task_id", "text"], ["task_outcome", "text"],
+  ["customer_id", "text"], ["prompt_name", "text"], ["prompt_version", "text"], ["prompt_system_tokens", "int4"],
+  ["retry_attempt", "int4"], ["is_llm_call", "bool"], ["provider", "text"], ["request_model", "text"],
+  ["response_model", "text"], ["model", "text"], ["operation", "text"], ["input_tokens", "int8"],
+  ["cache_read_tokens", "int8"], ["cache_write_tokens", "int8"], ["output_tokens", "int8"], ["reasoning_tokens", "int8"],
+  ["is_streaming", "bool"], ["ttft_ms", "float8"], ["error_type", "text"], ["server_address", "text"],
+  ["cost_usd", "numeric"], ["price_ref", "text"],
+] as const;
+
+const TIME_COLUMNS = new Set(["start_us", "end_us"]);
+const targetColumns = COLUMNS.map(([name]) => (name === "start_us" ? "start_time" : name === "end_us" ? "end_time" : name));
+const selectList = COLUMNS.map(([name]) =>
+  TIME_COLUMNS.has(name) ? `'epoch'::timestamptz + ${name} * interval '1 microsecond'` : name,
+);
+const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
+
+/**
+ * One statement per batch: INSERT … SELECT FROM unnest(column arrays) ON CONFLICT DO NOTHING. The primary key
+ * (org, trace, span) makes re-sent spans no-ops; RETURNING tells which rows were new (for rollups).
+ */
+export const INSERT_SPANS_SQL = `
+INSERT INTO spans (${targetColumns.join(", ")})
+SELECT ${selectList.join(", ")}
+FROM unnest(${unnestArgs.join(", ")}) AS t(${COLUMNS.map(([n]) => n).join(", ")})
+ON CONFLICT (org_id, trace_id, span_id) DO NOTHING
+RETURNING org_id, trace_id, start_time`;
+
+export type InsertedSpanKey = { orgId: string; traceId: string; startTime: Date };
+
+/** Nanoseconds → whole microseconds (PostgreSQL's timestamp precision), exactly, via bigint. */
+function toMicros(nanos: bigint): string {
+  return (nanos / 1000n).toString();
+}
+
+export function spanRowsToArrays(rows: SpanRow[]): unknown[][] {
+  const arrays: unknown[][] = COLUMNS.map(() => new Array(rows.length));
+  for (let r = 0; r < rows.length; r++) {
+    const { orgId, span: s, costUsd, priceRef } = rows[r]!;
+    const a = s.attribution;
+    const llm = s.llm;
+    const values: unknown[] = [
+      orgId, s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, toMicros(s.startTimeUnixNano), toMicros(s.endTimeUnixNano),
+      s.status, s.statusMessage, s.serviceName, a.feature, a.taskType, a.taskId, a.taskOutcome, a.customerId,
+      a.promptName, a.promptVersion, a.promptSystemTokens, a.retryAttempt, llm !== null, llm?.provider ?? null,
+      llm?.requestModel ?? null, llm?.responseModel ?? null, llm?.model ?? null, llm?.operation ?? null,
+      llm?.inputTokens ?? null, llm?.cacheReadTokens ?? null, llm?.cacheWriteTokens ?? null, llm?.outputTokens ?? null,
+      llm?.reasoningTokens ?? null, llm?.isStreaming ?? null, llm?.ttftMs ?? null, llm?.errorType ?? null,
+      llm?.serverAddress ?? null, costUsd, priceRef,
+    ];
+    for (let c = 0; c < values.length; c++) arrays[c]![r] = values[c];
+  }
+  return arrays;
+}
+
+export async function insertSpans(client: pg.Pool | pg.PoolClient, rows: SpanRow[]): Promise<InsertedSpanKey[]> {
+  if (rows.length === 0) return [];
+  const result = await client.query<{ org_id: string; trace_id: string; start_time: Date }>(INSERT_SPANS_SQL, spanRowsToArrays(rows));
+  return result.rows.map((r) => ({ orgId: r.org_id, traceId: r.trace_id, startTime: r.start_time }));
+}
