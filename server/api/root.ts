@@ -1,4 +1,7 @@
 import { apiKeysRouter } from "./routers/api-keys.ts";
+import { costsRouter } from "./routers/costs.ts";
+import { gpuPoolsRouter } from "./routers/gpu-pools.ts";
+import { tasksRouter } from "./routers/tasks.ts";
 import { membersRouter } from "./routers/members.ts";
 import { orgsRouter } from "./routers/orgs.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
@@ -7,6 +10,9 @@ export const appRouter = createTRPCRouter({
   orgs: orgsRouter,
   members: membersRouter,
   apiKeys: apiKeysRouter,
+  costs: costsRouter,
+  gpuPools: gpuPoolsRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

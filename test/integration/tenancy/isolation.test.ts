@@ -31,6 +31,14 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["apiKeys.list", () => asA.apiKeys.list(onB)],
       ["apiKeys.create", () => asA.apiKeys.create({ ...onB, kind: "ingest", name: "steal" })],
       ["apiKeys.revoke", () => asA.apiKeys.revoke({ ...onB, keyId: b.ingestKey.id })],
+      ["costs.overview", () => asA.costs.overview({ ...onB, period: "30d" })],
+      ["costs.breakdown", () => asA.costs.breakdown({ ...onB, period: "30d", dimension: "feature" })],
+      ["tasks.list", () => asA.tasks.list({ ...onB })],
+      ["tasks.get", () => asA.tasks.get({ ...onB, taskKey: "t" })],
+      ["gpuPools.list", () => asA.gpuPools.list(onB)],
+      ["gpuPools.create", () => asA.gpuPools.create({ ...onB, pool: { name: "p", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2" } })],
+      ["gpuPools.update", () => asA.gpuPools.update({ ...onB, id: "x", pool: { name: "p", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2" } })],
+      ["gpuPools.delete", () => asA.gpuPools.delete({ ...onB, id: "x" })],
     ];
     for (const [name, call] of attempts) {
       await expect(call(), name).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -46,6 +54,25 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     await expect(asA.members.remove({ orgSlug: a.org.slug, memberId: bMember.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(asA.members.updateRole({ orgSlug: a.org.slug, memberId: bMember.id, role: "viewer" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await db.prisma.member.findUnique({ where: { id: bMember.id } })).not.toBeNull();
+  });
+
+  it("cannot read, change or delete another org's GPU pools or tasks through its own org", async () => {
+    const pool = await callerFor(db, b.user).gpuPools.create({ orgSlug: b.org.slug, pool: { name: "b-pool", gpuType: "h100-sxm", gpuCount: 2, usdPerGpuHour: "2.49" } });
+    const asA = callerFor(db, a.user);
+    const pool2 = { name: "hijack", gpuType: "a10g", gpuCount: 1, usdPerGpuHour: "0.01" };
+    await expect(asA.gpuPools.update({ orgSlug: a.org.slug, id: pool.id, pool: pool2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.gpuPools.delete({ orgSlug: a.org.slug, id: pool.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await asA.gpuPools.list({ orgSlug: a.org.slug })).toEqual([]);
+    await db.pool.query(
+      `INSERT INTO tasks (org_id, task_key, outcome, start_time, end_time, calls, failed_calls, retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, is_loop, trace_ids)
+       VALUES ($1, 'b-secret-task', 'success', now(), now(), 1, 0, 0, 0, 1, 1, 1, 0, 0, false, ARRAY['t'])`,
+      [b.org.id],
+    );
+    await expect(asA.tasks.get({ orgSlug: a.org.slug, taskKey: "b-secret-task" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await asA.tasks.list({ orgSlug: a.org.slug })).total).toBe(0);
+    expect((await callerFor(db, b.user).tasks.list({ orgSlug: b.org.slug })).total).toBe(1);
+    const overview = await asA.costs.overview({ orgSlug: a.org.slug, period: "30d" });
+    expect(overview.current.tasks).toBe(0);
   });
 
   it("lists only the org's own API keys, prefixes only", async () => {

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 const TABS = [
   { href: "api-keys", label: "API keys" },
   { href: "members", label: "Members" },
+  { href: "gpu-pools", label: "GPU pools" },
 ];
 
 export default function SettingsLayout({ children }: { children: ReactNode }) {

@@ -1,0 +1,33 @@
+import Decimal from "decimal.js";
+
+/** USD for display: cents for normal amounts, more places for sub-cent amounts (never rounds $0.0004 to $0.00). */
+export function formatUsd(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  const d = new Decimal(value);
+  const abs = d.abs();
+  const places = abs.gte(1) || abs.isZero() ? 2 : abs.gte(0.01) ? 4 : 6;
+  const [int, frac] = abs.toFixed(places).split(".");
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${d.isNegative() ? "-" : ""}$${grouped}${frac ? `.${frac}` : ""}`;
+}
+
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return new Intl.NumberFormat("en-US").format(value);
+}
+
+/** Compact token counts for axes and cards: 1.2M tokens. */
+export function formatTokens(value: number): string {
+  return `${new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(value)} tokens`;
+}
+
+export function formatPercent(ratio: number | null | undefined, signed = false): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
+  const pct = (ratio * 100).toFixed(Math.abs(ratio) < 0.1 ? 1 : 0);
+  return `${signed && ratio > 0 ? "+" : ""}${pct}%`;
+}
+
+export function formatIpd(ipd: number | null | undefined): string {
+  if (ipd === null || ipd === undefined) return "—";
+  return `${ipd >= 100 ? Math.round(ipd).toLocaleString("en-US") : ipd.toFixed(ipd >= 10 ? 1 : 2)} tasks/$`;
+}

@@ -1,0 +1,83 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useParams } from "next/navigation";
+import type { FormEvent } from "react";
+import { formatUsd } from "../../../../_charts/format.ts";
+import { EmptyState, ErrorState, Loading } from "../../../../_components/states.tsx";
+import { useTRPC } from "../../../../_trpc/react.tsx";
+
+const csv = (v: FormDataEntryValue | null) => String(v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+export default function GpuPoolsPage() {
+  const { orgSlug } = useParams<{ orgSlug: string }>();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const pools = useQuery(trpc.gpuPools.list.queryOptions({ orgSlug }));
+  const org = useQuery(trpc.orgs.get.queryOptions({ orgSlug }));
+  const canManage = org.data?.permissions.includes("pools:manage") ?? false;
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.gpuPools.list.queryKey({ orgSlug }) });
+  const create = useMutation(trpc.gpuPools.create.mutationOptions({ onSuccess: () => void invalidate() }));
+  const remove = useMutation(trpc.gpuPools.delete.mutationOptions({ onSuccess: () => void invalidate() }));
+
+  function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget);
+    create.mutate({
+      orgSlug,
+      pool: {
+        name: String(f.get("name")), gpuType: String(f.get("gpuType")), gpuCount: Number(f.get("gpuCount")), usdPerGpuHour: String(f.get("usdPerGpuHour")),
+        matchHosts: csv(f.get("matchHosts")), matchGpuUuids: csv(f.get("matchGpuUuids")), servesModels: csv(f.get("servesModels")), servesAddresses: csv(f.get("servesAddresses")),
+      },
+    });
+  }
+
+  return (
+    <div>
+      <p className="muted">
+        A pool is self-hosted GPU capacity. Its cost per hour (GPUs × $/GPU-hour, for hours it reports samples) is split into
+        <strong> busy</strong> cost, attributed to the calls it served, and <strong>idle</strong> cost, shown separately.
+      </p>
+      {canManage && (
+        <form className="inline-form" onSubmit={onCreate} aria-label="Create GPU pool">
+          <label>Name<input name="name" required maxLength={100} placeholder="llama-70b" /></label>
+          <label>GPU type<input name="gpuType" required defaultValue="h100-sxm" /></label>
+          <label>GPUs<input name="gpuCount" type="number" min={1} required defaultValue={2} /></label>
+          <label>USD per GPU-hour<input name="usdPerGpuHour" required defaultValue="2.49" pattern="\d+(\.\d+)?" /></label>
+          <label>Hosts (comma list)<input name="matchHosts" placeholder="gpu-node-1" /></label>
+          <label>GPU UUIDs<input name="matchGpuUuids" placeholder="GPU-…" /></label>
+          <label>Serves models<input name="servesModels" placeholder="meta-llama/Llama-3.1-70B-Instruct" /></label>
+          <label>Serves addresses<input name="servesAddresses" placeholder="llama.internal" /></label>
+          <button type="submit" disabled={create.isPending}>Add pool</button>
+        </form>
+      )}
+      {(create.error ?? remove.error) && <p role="alert" className="error">{(create.error ?? remove.error)?.message}</p>}
+      {pools.isPending ? (
+        <Loading />
+      ) : pools.error ? (
+        <ErrorState error={pools.error} onRetry={() => void pools.refetch()} />
+      ) : pools.data.length === 0 ? (
+        <EmptyState title="No GPU pools">
+          <p>Add a pool to price self-hosted models by GPU time, from DCGM / AMD / nvidia-smi exporter metrics.</p>
+        </EmptyState>
+      ) : (
+        <table>
+          <thead>
+            <tr><th scope="col">Name</th><th scope="col">GPUs</th><th scope="col">$/GPU-hour</th><th scope="col">Matches</th><th scope="col">Serves</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+          </thead>
+          <tbody>
+            {pools.data.map((p) => (
+              <tr key={p.id}>
+                <td>{p.name}</td>
+                <td>{p.gpuCount} × {p.gpuType}</td>
+                <td>{formatUsd(p.usdPerGpuHour)}</td>
+                <td>{[...p.matchHosts, ...p.matchGpuUuids].join(", ") || "—"}</td>
+                <td>{[...p.servesModels, ...p.servesAddresses].join(", ") || "—"}</td>
+                <td>{canManage && <button type="button" className="danger" onClick={() => remove.mutate({ orgSlug, id: p.id })}>Delete</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

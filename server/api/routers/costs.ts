@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { PERIOD_PRESETS, resolvePeriod } from "../../domain/costs/period.ts";
+import { getOverview } from "../../services/costs/get-overview.ts";
+import { queryCosts } from "../../services/costs/query-costs.ts";
+import { createTRPCRouter, orgProcedure } from "../trpc.ts";
+
+const PeriodInput = z.object({ period: z.enum(PERIOD_PRESETS).default("30d") });
+
+export const costsRouter = createTRPCRouter({
+  overview: orgProcedure.input(PeriodInput).query(({ ctx, input }) => getOverview({ ctx: ctx.orgCtx, preset: input.period, nowMs: Date.now() })),
+  /** One dimension's table (features, models, customers, task types) with a daily trend per row. */
+  breakdown: orgProcedure
+    .input(PeriodInput.extend({ dimension: z.enum(["feature", "model", "customer", "taskType", "provider"]), feature: z.string().max(200).optional() }))
+    .query(async ({ ctx, input }) => {
+      const p = resolvePeriod(input.period, Date.now());
+      const filters = input.feature ? { feature: input.feature } : {};
+      const [table, trend] = await Promise.all([
+        queryCosts({ ctx: ctx.orgCtx, query: { from: p.from, to: p.to, groupBy: [input.dimension], filters } }),
+        queryCosts({ ctx: ctx.orgCtx, query: { from: p.from, to: p.to, groupBy: [input.dimension, p.bucket], filters } }),
+      ]);
+      return { bucket: p.bucket, rows: table.rows, trend: trend.rows.map((r) => ({ key: r.key[input.dimension] ?? "", bucket: r.key[p.bucket] ?? "", costUsd: r.costUsd })) };
+    }),
+});

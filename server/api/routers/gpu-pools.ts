@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { createGpuPool, deleteGpuPool, GpuPoolInputSchema, listGpuPools, updateGpuPool } from "../../services/gpu-pools/gpu-pools.ts";
+import { createTRPCRouter, orgProcedure } from "../trpc.ts";
+
+export const gpuPoolsRouter = createTRPCRouter({
+  list: orgProcedure.query(({ ctx }) => listGpuPools({ ctx: ctx.orgCtx })),
+  create: orgProcedure.input(z.object({ pool: GpuPoolInputSchema })).mutation(({ ctx, input }) => createGpuPool({ ctx: ctx.orgCtx, input: input.pool })),
+  update: orgProcedure
+    .input(z.object({ id: z.string().min(1), pool: GpuPoolInputSchema }))
+    .mutation(({ ctx, input }) => updateGpuPool({ ctx: ctx.orgCtx, id: input.id, input: input.pool })),
+  delete: orgProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => deleteGpuPool({ ctx: ctx.orgCtx, id: input.id })),
+});

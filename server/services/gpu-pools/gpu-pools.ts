@@ -1,0 +1,62 @@
+import crypto from "node:crypto";
+import Decimal from "decimal.js";
+import { z } from "zod";
+import { ConflictError, NotFoundError } from "../../errors.ts";
+import { requirePermission, type OrgContext } from "../org-context.ts";
+
+const list = z.array(z.string().trim().min(1).max(200)).max(100).default([]);
+
+export const GpuPoolInputSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  gpuType: z.string().trim().min(1).max(50),
+  gpuCount: z.number().int().min(1).max(100_000),
+  usdPerGpuHour: z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, "a USD amount like 2.49"),
+  matchHosts: list,
+  matchGpuUuids: list,
+  matchLabels: z.record(z.string().max(100), z.string().max(200)).default({}),
+  servesModels: list,
+  servesAddresses: list,
+});
+export type GpuPoolInput = z.input<typeof GpuPoolInputSchema>;
+
+export type GpuPoolInfo = z.output<typeof GpuPoolInputSchema> & { id: string; createdAt: Date };
+
+function toInfo(row: {
+  id: string; name: string; gpuType: string; gpuCount: number; usdPerGpuHour: Decimal | { toFixed: (n: number) => string };
+  matchHosts: string[]; matchGpuUuids: string[]; matchLabels: unknown; servesModels: string[]; servesAddresses: string[]; createdAt: Date;
+}): GpuPoolInfo {
+  return {
+    id: row.id, name: row.name, gpuType: row.gpuType, gpuCount: row.gpuCount, usdPerGpuHour: new Decimal(row.usdPerGpuHour.toFixed(6)).toString(),
+    matchHosts: row.matchHosts, matchGpuUuids: row.matchGpuUuids, matchLabels: (row.matchLabels ?? {}) as Record<string, string>,
+    servesModels: row.servesModels, servesAddresses: row.servesAddresses, createdAt: row.createdAt,
+  };
+}
+
+export async function listGpuPools({ ctx }: { ctx: OrgContext }): Promise<GpuPoolInfo[]> {
+  requirePermission(ctx, "costs:read");
+  const rows = await ctx.db.prisma.gpuPool.findMany({ where: { orgId: ctx.org.id }, orderBy: { name: "asc" } });
+  return rows.map(toInfo);
+}
+
+export async function createGpuPool({ ctx, input }: { ctx: OrgContext; input: GpuPoolInput }): Promise<GpuPoolInfo> {
+  requirePermission(ctx, "pools:manage");
+  const data = GpuPoolInputSchema.parse(input);
+  const exists = await ctx.db.prisma.gpuPool.findFirst({ where: { orgId: ctx.org.id, name: data.name } });
+  if (exists) throw new ConflictError(`a GPU pool named ${data.name} exists already`);
+  const row = await ctx.db.prisma.gpuPool.create({ data: { id: crypto.randomUUID(), orgId: ctx.org.id, ...data } });
+  return toInfo(row);
+}
+
+export async function updateGpuPool({ ctx, id, input }: { ctx: OrgContext; id: string; input: GpuPoolInput }): Promise<GpuPoolInfo> {
+  requirePermission(ctx, "pools:manage");
+  const data = GpuPoolInputSchema.parse(input);
+  const result = await ctx.db.prisma.gpuPool.updateMany({ where: { id, orgId: ctx.org.id }, data });
+  if (result.count === 0) throw new NotFoundError("GPU pool", id);
+  return toInfo(await ctx.db.prisma.gpuPool.findFirstOrThrow({ where: { id, orgId: ctx.org.id } }));
+}
+
+export async function deleteGpuPool({ ctx, id }: { ctx: OrgContext; id: string }): Promise<void> {
+  requirePermission(ctx, "pools:manage");
+  const result = await ctx.db.prisma.gpuPool.deleteMany({ where: { id, orgId: ctx.org.id } });
+  if (result.count === 0) throw new NotFoundError("GPU pool", id);
+}
