@@ -1,13 +1,115 @@
 import type { Db } from "../server/db/client.ts";
-import { CollectorError } from "./errors.ts";
+import { insertGpuSamples, type GpuSampleRow } from "../server/db/bulk/insert-gpu-samples.ts";
+import { insertSpans, type SpanRow } from "../server/db/bulk/insert-spans.ts";
+import type { LlmUsage } from "../server/domain/ingest/types.ts";
+import { normalizeGpuMetrics } from "../server/domain/normalize/normalize-gpu-metrics.ts";
+import { normalizeSpans } from "../server/domain/normalize/normalize-spans.ts";
+import { OtlpDecodeError } from "./decode/decode-error.ts";
+import { decodeMetrics } from "./decode/decode-metrics.ts";
+import { decodeTraces } from "./decode/decode-traces.ts";
+import { encodeExportResponse } from "./decode/encode-response.ts";
+import { badRequest } from "./errors.ts";
+import { BatchWriter } from "./exporters/batch-writer.ts";
 import type { ExportResult, OtlpConsumer } from "./types.ts";
 
-/** Placeholder until the decode/normalize/store pipeline lands: refuses honestly instead of dropping data. */
-export function createIngestConsumer(_settings: { db: Db; maxQueuedSpans: number }): OtlpConsumer {
-  return {
-    consume: async (): Promise<ExportResult> => {
-      throw new CollectorError(503, "OTLP ingest is not enabled in this build yet", 60);
-    },
-    encodeResponse: () => new Uint8Array(),
+/** Prices one call at ingest (price in force at its start); null = unpriced. */
+export type Pricer = { price: (orgId: string, llm: LlmUsage, startMs: number) => { costUsd: string; priceRef: string } | null };
+export const NO_PRICES: Pricer = { price: () => null };
+
+export type IngestConsumer = OtlpConsumer & { drain: () => Promise<void>; pendingSpans: () => number };
+
+/**
+ * decode → normalize → price → store once. Spans go through a batching writer: one multi-row INSERT … ON CONFLICT
+ * DO NOTHING per batch, in the same transaction as marking their traces for settlement, so a re-sent batch changes
+ * nothing and an acknowledged batch is durable.
+ */
+export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer }): IngestConsumer {
+  const { db } = settings;
+  const pricer = settings.pricer ?? NO_PRICES;
+  const spanWriter = new BatchWriter<SpanRow>({
+    maxBatchRows: 4000,
+    maxQueuedRows: settings.maxQueuedSpans,
+    concurrency: 2,
+    flush: (rows) => inTransaction(db, async (client) => {
+      const inserted = await insertSpans(client, rows);
+      if (inserted.length === 0) return;
+      const traces = new Map<string, { orgId: string; traceId: string }>();
+      for (const k of inserted) traces.set(`${k.orgId}:${k.traceId}`, k);
+      const list = [...traces.values()];
+      await client.query(
+        `INSERT INTO dirty_traces (org_id, trace_id, marked_at)
+         SELECT o, t, clock_timestamp() FROM unnest($1::text[], $2::text[]) AS u(o, t)
+         ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
+        [list.map((t) => t.orgId), list.map((t) => t.traceId)],
+      );
+    }),
+  });
+  const gpuWriter = new BatchWriter<GpuSampleRow>({
+    maxBatchRows: 5000,
+    maxQueuedRows: settings.maxQueuedSpans,
+    concurrency: 1,
+    flush: (rows) => inTransaction(db, async (client) => {
+      const inserted = await insertGpuSamples(client, rows);
+      if (inserted.length === 0) return;
+      await client.query(
+        `INSERT INTO dirty_hours (org_id, hour, marked_at)
+         SELECT o, hour, clock_timestamp()
+         FROM (SELECT DISTINCT o, date_trunc('hour', t, 'UTC') AS hour FROM unnest($1::text[], $2::timestamptz[]) AS u(o, t)) d
+         ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
+        [inserted.map((r) => r.orgId), inserted.map((r) => r.time)],
+      );
+    }),
+  });
+
+  const decodeOr400 = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) throw badRequest(error.message);
+      if (error instanceof RangeError) throw badRequest(`invalid OTLP payload: ${error.message}`); // e.g. absurd nesting
+      throw error;
+    }
   };
+
+  return {
+    async consume({ signal, orgId, body, encoding }): Promise<ExportResult> {
+      if (signal === "traces") {
+        const decoded = decodeOr400(() => decodeTraces(body, encoding));
+        const normalized = normalizeSpans(decoded.resourceSpans);
+        const rows: SpanRow[] = normalized.spans.map((span) => {
+          const priced = span.llm ? pricer.price(orgId, span.llm, Number(span.startTimeUnixNano / 1_000_000n)) : null;
+          return { orgId, span, costUsd: priced?.costUsd ?? null, priceRef: priced?.priceRef ?? null };
+        });
+        await spanWriter.write(rows);
+        return result(decoded.rejected + normalized.rejected, [...decoded.rejectReasons, ...normalized.rejectReasons]);
+      }
+      const decoded = decodeOr400(() => decodeMetrics(body, encoding));
+      const samples = normalizeGpuMetrics(decoded.resourceMetrics);
+      await gpuWriter.write(samples.map((sample) => ({ orgId, sample })));
+      return result(decoded.rejected, decoded.rejectReasons);
+    },
+    encodeResponse: encodeExportResponse,
+    drain: async () => {
+      await Promise.all([spanWriter.drain(), gpuWriter.drain()]);
+    },
+    pendingSpans: () => spanWriter.pendingRows,
+  };
+}
+
+function result(rejected: number, reasons: string[]): ExportResult {
+  return { rejected, errorMessage: reasons.length ? reasons.join("; ").slice(0, 1000) : null };
+}
+
+async function inTransaction(db: Db, fn: (client: import("pg").PoolClient) => Promise<void>): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    await fn(client);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -52,6 +52,9 @@ function emitCall(tracer: Tracer, call: DemoCall, startMs: number, attempt: numb
     parent,
   );
   if (call.error) {
+    // The attempt timed out after the provider read the prompt: its input tokens are billed and wasted.
+    span.setAttribute(GEN_AI.inputTokens, call.inputTokens);
+    span.setAttribute(GEN_AI.outputTokens, 0);
     span.setAttribute(GEN_AI.errorType, call.error);
     span.setStatus({ code: SpanStatusCode.ERROR, message: `provider answered ${call.error}` });
   } else {

@@ -2,6 +2,7 @@ import type { Rng } from "./rng.ts";
 
 /** One simulated model call: what the fake provider answers and how long it takes. */
 export type DemoCall = {
+  // error: e.g. "timeout" → the app retries; the failed attempt's input is billed (retry waste)
   provider: string;
   model: string;
   serverAddress?: string;
@@ -10,7 +11,7 @@ export type DemoCall = {
   outputTokens: number;
   reasoningTokens: number;
   durationMs: number;
-  error: string | null; // e.g. "429" → the app retries
+  error: string | null;
   promptName?: string;
   promptVersion?: string;
   promptSystemTokens?: number;
@@ -45,7 +46,7 @@ function supportTicket(rng: Rng): DemoTask {
     const failed = rng.chance(0.06);
     const base = { provider: "openai", model: "gpt-4o-mini-2024-07-18", promptName: "support-answer", promptVersion: "v3", promptSystemTokens: 420 };
     const call = { ...base, inputTokens: rng.int(900, 2400), cacheReadTokens: 0, outputTokens: rng.int(120, 450), reasoningTokens: 0, durationMs: rng.int(600, 2200) };
-    if (failed) calls.push({ ...call, outputTokens: 0, durationMs: rng.int(80, 300), error: "429" });
+    if (failed) calls.push({ ...call, outputTokens: 0, durationMs: rng.int(20_000, 30_000), error: "timeout" });
     calls.push({ ...call, error: null });
   }
   return { feature: "support-bot", taskType: "resolve-ticket", customerId: rng.pick(CUSTOMERS), outcome: rng.chance(0.9) ? "success" : "failure", calls };

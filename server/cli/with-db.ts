@@ -14,7 +14,7 @@ export async function withCliDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const running = env.DATABASE_URL ? null : findRunningEmbedded(dataDir);
   const embedded = env.DATABASE_URL || running ? null : await startEmbeddedDatabase({ dataDir });
   const url = env.DATABASE_URL ?? running?.url ?? embedded!.url;
-  const db = createDb({ url, maxConnections: 2 });
+  const db = createDb({ url, maxConnections: env.DATABASE_URL ? 2 : 1 }); // PGlite: one session, one connection
   try {
     await applyMigrations(db.pool);
     return await fn(db);

@@ -9,7 +9,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 /** One pg pool shared by Prisma (via the driver adapter) and the raw bulk-SQL paths. */
 export function createDb(options: { url: string; maxConnections?: number }): Db {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
   pool.on("error", () => undefined); // idle-client errors (DB restart) surface on the next query instead
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {

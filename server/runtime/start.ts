@@ -1,7 +1,9 @@
 import type http from "node:http";
 import path from "node:path";
 import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
+import { runDemoTraffic } from "../../collectors/demo/run-demo-traffic.ts";
 import { createIngestConsumer } from "../../collectors/pipeline.ts";
+import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/receiver.ts";
 import { getAuth } from "../auth.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded.ts";
@@ -11,6 +13,8 @@ import { getEnv, isDemoEnabled, publicUrl } from "../env.ts";
 import { ApiKeyVerifier } from "../services/api-keys/verify-api-key.ts";
 import { ensureDemo } from "../services/demo/ensure-demo.ts";
 import { startWebServer } from "./web-server.ts";
+import { startWorker } from "./worker.ts";
+import { createDbPricer } from "../services/pricing/db-pricer.ts";
 
 export type Role = "all" | "web" | "collector" | "worker";
 export type RunningInstance = {
@@ -49,7 +53,8 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     url = embedded.url;
     log(`embedded PostgreSQL (PGlite) in ${dataDir}, serving the CLI at ${url}`);
   }
-  const db = createDb({ url, maxConnections: embedded ? 8 : 20 });
+  // PGlite is one session: concurrent connections would interleave statements, so embedded mode uses one.
+  const db = createDb({ url, maxConnections: embedded ? 1 : 20 });
   setDb(db);
   const migrations = await applyMigrations(db.pool);
   log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied.length} already in place`);
@@ -61,7 +66,8 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
 
   if (role === "all" || role === "collector") {
     const verifier = new ApiKeyVerifier(db);
-    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS });
+    const pricer = await createDbPricer({ db, log });
+    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS, pricer });
     const receiver = createOtlpHttpReceiver({
       consumer,
       verifier,
@@ -71,8 +77,13 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     });
     const port = await listen(receiver, env.OTLP_HTTP_PORT, env.HOST);
     collectorUrl = `http://localhost:${port}`;
+    const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes: env.OTLP_MAX_BODY_BYTES, log, port: env.OTLP_GRPC_PORT, host: env.HOST });
+    log(`OTLP/gRPC collector on :${grpc.port}`);
+    // Shutdown order: stop accepting, then drain what was accepted (acknowledged data is already durable).
     closers.push(async () => {
-      await close(receiver);
+      await Promise.all([close(receiver), grpc.close()]);
+      await consumer.drain();
+      pricer.close();
       verifier.close();
     });
   }
@@ -81,9 +92,21 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     webUrl = role === "all" && env.INFERLEDGER_PUBLIC_URL ? publicUrl(env) : `http://localhost:${web.port}`;
     closers.push(web.close);
   }
-  if (isDemoEnabled(env) && role === "all") {
+  if (role === "all" || role === "worker") {
+    const worker = startWorker({ db, log });
+    closers.push(worker.stop);
+  }
+  if (isDemoEnabled(env) && role === "all" && collectorUrl) {
     const setup = await ensureDemo({ db, auth: getAuth(), password: env.INFERLEDGER_DEMO_PASSWORD });
     demo = { email: setup.email, orgSlug: setup.orgSlug, ingestKey: setup.ingestKey, password: setup.newPassword };
+    const traffic = await runDemoTraffic({
+      endpoint: collectorUrl,
+      ingestKey: setup.ingestKey,
+      backfillFromMs: Math.max(setup.lastSpanAtMs ?? 0, Date.now() - 30 * 86_400_000),
+      liveIntervalMs: 15_000,
+      log,
+    });
+    closers.push(traffic.stop); // closers run in reverse: traffic stops first, before the collector closes
     log(`demo org "${setup.orgSlug}": sign in as ${setup.email} with password ${setup.newPassword ?? "(printed at first start; set INFERLEDGER_DEMO_PASSWORD to choose one)"}`);
   }
 

@@ -7,7 +7,8 @@ let shared: Db | undefined;
 /** The run's test database, installed as the process-wide handle (auth and services use it). */
 export function testDb(): Db {
   if (!shared) {
-    shared = createDb({ url: inject("databaseUrl"), maxConnections: 5 });
+    // PGlite is one session: one connection, or concurrent statements would interleave.
+    shared = createDb({ url: inject("databaseUrl"), maxConnections: inject("databaseKind") === "pglite" ? 1 : 5 });
     setDb(shared);
   }
   return shared;

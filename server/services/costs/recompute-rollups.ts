@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
+import { recomputePoolHours } from "../gpu-pools/recompute-pool-hours.ts";
 
 const INSERT_ROLLUP_SQL = `
 INSERT INTO hourly_rollups (org_id, hour, ${DIMENSIONS.join(", ")}, ${MEASURES.join(", ")})
@@ -7,12 +8,23 @@ SELECT $1, $2::timestamptz, ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}, ${sum
 FROM (${costFactsSql()}) f
 GROUP BY ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}`;
 
-/** Rebuilds one org-hour of rollups from its facts, atomically (readers see the old or the new hour). */
+/**
+ * Rebuilds one org-hour atomically (readers see the old or the new hour): GPU pool costs first (they price
+ * self-hosted calls), then the rollups from the facts. Traces whose GPU cost changed are re-marked for settling.
+ */
 export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: string; hour: Date }): Promise<void> {
   const end = new Date(hour.getTime() + 3_600_000);
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
+    const changedTraces = await recomputePoolHours(client, orgId, hour);
+    if (changedTraces.length > 0) {
+      await client.query(
+        `INSERT INTO dirty_traces (org_id, trace_id, marked_at) SELECT $1, t, clock_timestamp() FROM unnest($2::text[]) AS t
+         ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
+        [orgId, changedTraces],
+      );
+    }
     await client.query("DELETE FROM hourly_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
     await client.query(INSERT_ROLLUP_SQL, [orgId, hour, end]);
     await client.query("COMMIT");
@@ -45,7 +57,7 @@ export async function markHoursDirty({ db, orgId, hours }: { db: Db; orgId: stri
   if (hours.length === 0) return;
   await db.pool.query(
     `INSERT INTO dirty_hours (org_id, hour, marked_at)
-     SELECT $1, date_trunc('hour', h, 'UTC'), clock_timestamp() FROM unnest($2::timestamptz[]) AS h
+     SELECT $1, hour, clock_timestamp() FROM (SELECT DISTINCT date_trunc('hour', h, 'UTC') AS hour FROM unnest($2::timestamptz[]) AS h) d
      ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
     [orgId, hours],
   );

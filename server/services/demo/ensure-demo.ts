@@ -15,6 +15,8 @@ export type DemoSetup = {
   /** Set when the password was generated or (re)set in this start, so it can be printed once. */
   newPassword: string | null;
   ingestKey: string;
+  /** Newest stored span of the demo org, so a restart back-fills only the gap. */
+  lastSpanAtMs: number | null;
 };
 
 /**
@@ -52,5 +54,16 @@ export async function ensureDemo({ db, auth, password }: { db: Db; auth: Auth; p
   });
   const ctx = { db, org: { id: org.id, slug: org.slug, name: org.name }, actor: { type: "system" as const, name: "demo" } };
   const key = await createApiKey({ ctx, kind: "ingest", name: DEMO_TRAFFIC_KEY_NAME });
-  return { orgId: org.id, orgSlug: org.slug, email: DEMO_EMAIL, newPassword, ingestKey: key.key };
+  // The demo's self-hosted summarizer runs on two H100s (matched by host; serves the Llama model).
+  const poolExists = await db.prisma.gpuPool.findFirst({ where: { orgId: org.id, name: "llama-70b" } });
+  if (!poolExists) {
+    await db.prisma.gpuPool.create({
+      data: {
+        id: crypto.randomUUID(), orgId: org.id, name: "llama-70b", gpuType: "h100-sxm", gpuCount: 2, usdPerGpuHour: "2.49",
+        matchHosts: ["gpu-node-1"], matchGpuUuids: [], servesModels: ["meta-llama/Llama-3.1-70B-Instruct"], servesAddresses: ["llama-70b.gpu.internal"],
+      },
+    });
+  }
+  const last = await db.pool.query<{ t: Date | null }>("SELECT max(start_time) AS t FROM spans WHERE org_id = $1", [org.id]);
+  return { orgId: org.id, orgSlug: org.slug, email: DEMO_EMAIL, newPassword, ingestKey: key.key, lastSpanAtMs: last.rows[0]?.t?.getTime() ?? null };
 }

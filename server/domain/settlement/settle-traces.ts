@@ -1,0 +1,201 @@
+import Decimal from "decimal.js";
+
+/** A stored span as the settler sees it (own attributes only; ancestors are resolved here). */
+export type SettleSpan = {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  startMs: number;
+  endMs: number;
+  status: "unset" | "ok" | "error";
+  serviceName: string | null;
+  feature: string | null;
+  taskType: string | null;
+  taskId: string | null;
+  taskOutcome: string | null;
+  customerId: string | null;
+  retryAttempt: number | null;
+  isLlmCall: boolean;
+  operation: string | null;
+  provider: string | null;
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string | null; // API price at ingest; null = unpriced (or self-hosted)
+  gpuCostUsd: string | null; // busy GPU cost share, once known
+};
+
+export type SpanResolution = {
+  traceId: string;
+  spanId: string;
+  feature: string | null;
+  taskKey: string;
+  taskType: string | null;
+  customerId: string | null;
+  isRetry: boolean;
+  isRetryWaste: boolean;
+};
+
+export type SettledTask = {
+  taskKey: string;
+  feature: string | null;
+  taskType: string | null;
+  customerId: string | null;
+  outcome: "success" | "failure";
+  startMs: number;
+  endMs: number;
+  calls: number;
+  failedCalls: number;
+  retryCalls: number;
+  unpricedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  retryCostUsd: string;
+  failedCostUsd: string;
+  primaryProvider: string | null;
+  primaryModel: string | null;
+  isLoop: boolean;
+  traceIds: string[];
+};
+
+type Key = "feature" | "taskType" | "taskId" | "customerId" | "taskOutcome";
+
+const callCost = (s: SettleSpan): Decimal => new Decimal(s.costUsd ?? 0).plus(s.gpuCostUsd ?? 0);
+
+/**
+ * Resolves attribution (span → ancestors in its trace; feature falls back to service.name only when no span up
+ * the chain names one), groups spans into tasks (explicit inferledger.task.id, else the trace), and applies the
+ * retry rules:
+ * - a call is a retry if retry attempt > 0, or if it is the next call under the same parent with the same
+ *   operation and model after a sibling call that ended in error (each failed call explains one retry);
+ * - the attempt a retry replaces is retry waste (it did not produce the final result).
+ * A task with more calls than loopCallThreshold is flagged as an agent loop. Span groups without any model call
+ * (plain HTTP traces, health checks) are not tasks: they would dilute cost per task and IPD.
+ */
+export function settleTraces(spans: SettleSpan[], options: { loopCallThreshold: number }): { spans: SpanResolution[]; tasks: SettledTask[] } {
+  const byId = new Map<string, SettleSpan>();
+  for (const s of spans) byId.set(`${s.traceId}:${s.spanId}`, s);
+
+  const resolve = (s: SettleSpan, key: Key): string | null => {
+    let current: SettleSpan | undefined = s;
+    for (let depth = 0; current && depth < 256; depth++) {
+      const value = current[key];
+      // A feature equal to the span's own service name is the normalizer's fallback, weaker than an ancestor's.
+      if (value !== null && !(key === "feature" && value === current.serviceName)) return value;
+      current = current.parentSpanId ? byId.get(`${current.traceId}:${current.parentSpanId}`) : undefined;
+    }
+    return key === "feature" ? (s.feature ?? s.serviceName) : null;
+  };
+
+  const resolutions = new Map<SettleSpan, SpanResolution>();
+  for (const s of spans) {
+    resolutions.set(s, {
+      traceId: s.traceId,
+      spanId: s.spanId,
+      feature: resolve(s, "feature"),
+      taskKey: resolve(s, "taskId") ?? s.traceId,
+      taskType: resolve(s, "taskType"),
+      customerId: resolve(s, "customerId"),
+      isRetry: false,
+      isRetryWaste: false,
+    });
+  }
+  markRetries(spans, resolutions);
+
+  const groups = new Map<string, SettleSpan[]>();
+  for (const s of spans) {
+    const key = resolutions.get(s)!.taskKey;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const tasks: SettledTask[] = [];
+  for (const [taskKey, members] of groups) {
+    if (members.some((s) => s.isLlmCall)) tasks.push(buildTask(taskKey, members, resolutions, byId, options.loopCallThreshold));
+  }
+  return { spans: [...resolutions.values()], tasks };
+}
+
+function markRetries(spans: SettleSpan[], resolutions: Map<SettleSpan, SpanResolution>): void {
+  const siblings = new Map<string, SettleSpan[]>();
+  for (const s of spans) {
+    if (!s.isLlmCall) continue;
+    const key = `${s.traceId}:${s.parentSpanId ?? ""}`;
+    siblings.set(key, [...(siblings.get(key) ?? []), s]);
+  }
+  for (const calls of siblings.values()) {
+    calls.sort((a, b) => a.startMs - b.startMs || a.spanId.localeCompare(b.spanId));
+    const unexplainedFailures: SettleSpan[] = [];
+    const lastAttempt = new Map<string, SettleSpan>(); // operation|model → latest call not yet replaced
+    for (const call of calls) {
+      const kind = `${call.operation ?? ""}|${call.model ?? ""}`;
+      const failureIndex = unexplainedFailures.findIndex((f) => `${f.operation ?? ""}|${f.model ?? ""}` === kind);
+      const byAttribute = (call.retryAttempt ?? 0) > 0;
+      const bySibling = failureIndex >= 0;
+      if (byAttribute || bySibling) {
+        resolutions.get(call)!.isRetry = true;
+        if (bySibling) unexplainedFailures.splice(failureIndex, 1);
+        const replaced = lastAttempt.get(kind);
+        if (replaced) resolutions.get(replaced)!.isRetryWaste = true;
+      }
+      if (call.status === "error") unexplainedFailures.push(call);
+      lastAttempt.set(kind, call);
+    }
+  }
+}
+
+function buildTask(
+  taskKey: string,
+  members: SettleSpan[],
+  resolutions: Map<SettleSpan, SpanResolution>,
+  byId: Map<string, SettleSpan>,
+  loopCallThreshold: number,
+): SettledTask {
+  const calls = members.filter((s) => s.isLlmCall);
+  const roots = members.filter((s) => !s.parentSpanId || !byId.has(`${s.traceId}:${s.parentSpanId}`));
+  const explicit = [...members].sort((a, b) => a.endMs - b.endMs).reverse().find((s) => s.taskOutcome === "success" || s.taskOutcome === "failure");
+  const outcome: "success" | "failure" = explicit
+    ? (explicit.taskOutcome as "success" | "failure")
+    : roots.some((r) => r.status === "error")
+      ? "failure"
+      : "success";
+  const first = roots[0] ?? members[0]!;
+  const firstRes = resolutions.get(first)!;
+  let cost = new Decimal(0);
+  let retryCost = new Decimal(0);
+  let failedCost = new Decimal(0);
+  let primary: SettleSpan | null = null;
+  let primaryWeight = new Decimal(-1);
+  for (const c of calls) {
+    const cc = callCost(c);
+    cost = cost.plus(cc);
+    if (resolutions.get(c)!.isRetryWaste) retryCost = retryCost.plus(cc);
+    if (c.status === "error") failedCost = failedCost.plus(cc);
+    const weight = cc.gt(0) ? cc : new Decimal(c.inputTokens + c.outputTokens).div(1e12);
+    if (weight.gt(primaryWeight)) {
+      primary = c;
+      primaryWeight = weight;
+    }
+  }
+  return {
+    taskKey,
+    feature: firstRes.feature ?? calls.map((c) => resolutions.get(c)!.feature).find(Boolean) ?? null,
+    taskType: firstRes.taskType,
+    customerId: firstRes.customerId,
+    outcome,
+    startMs: Math.min(...members.map((s) => s.startMs)),
+    endMs: Math.max(...members.map((s) => s.endMs)),
+    calls: calls.length,
+    failedCalls: calls.filter((c) => c.status === "error").length,
+    retryCalls: calls.filter((c) => resolutions.get(c)!.isRetry).length,
+    unpricedCalls: calls.filter((c) => c.costUsd === null && c.gpuCostUsd === null).length,
+    inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0),
+    outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
+    costUsd: cost.toFixed(12),
+    retryCostUsd: retryCost.toFixed(12),
+    failedCostUsd: failedCost.toFixed(12),
+    primaryProvider: primary?.provider ?? null,
+    primaryModel: primary?.model ?? null,
+    isLoop: calls.length > loopCallThreshold,
+    traceIds: [...new Set(members.map((s) => s.traceId))],
+  };
+}

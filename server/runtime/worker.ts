@@ -1,0 +1,48 @@
+import type { Db } from "../db/client.ts";
+import { processDirtyHours } from "../services/costs/recompute-rollups.ts";
+import { settleDirtyTraces } from "../services/settlement/settle-dirty-traces.ts";
+
+export type WorkerJob = { name: string; intervalMs: number; run: (db: Db) => Promise<unknown> };
+
+/** Background jobs of the worker role: settle traces into tasks, then roll hours up. */
+export const DEFAULT_JOBS: WorkerJob[] = [
+  {
+    name: "settle+rollup",
+    intervalMs: 1_000,
+    run: async (db) => {
+      while ((await settleDirtyTraces({ db })) > 0);
+      while ((await processDirtyHours({ db })) > 0);
+    },
+  },
+];
+
+/** Runs each job on its interval, never overlapping itself; errors are logged and retried next tick. */
+export function startWorker({ db, jobs = DEFAULT_JOBS, log }: { db: Db; jobs?: WorkerJob[]; log: (line: string) => void }): { stop: () => Promise<void> } {
+  let stopped = false;
+  const running = new Set<Promise<void>>();
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of jobs) {
+    let busy = false;
+    const tick = () => {
+      if (busy || stopped) return;
+      busy = true;
+      const p = job
+        .run(db)
+        .then(() => undefined)
+        .catch((error: unknown) => log(`worker ${job.name}: ${(error as Error).message}`))
+        .finally(() => {
+          busy = false;
+          running.delete(p);
+        });
+      running.add(p);
+    };
+    timers.push(setInterval(tick, job.intervalMs));
+  }
+  return {
+    stop: async () => {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import type pg from "pg";
+import type { Db } from "../../db/client.ts";
+import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
+
+export const SETTLE_DELAY_MS = 2_000; // let a trace's spans (exported in several batches) arrive first
+export const LOOP_CALL_THRESHOLD = 20;
+
+type Marked = { org_id: string; trace_id: string; marked_at: Date };
+
+/**
+ * Takes up to `limit` traces whose spans changed, re-derives their attribution, retries and tasks, and marks the
+ * affected hours for rollup. All writes of one org's batch commit together; a trace re-marked meanwhile stays marked.
+ */
+export async function settleDirtyTraces({ db, limit = 500, nowMs = Date.now() }: { db: Db; limit?: number; nowMs?: number }): Promise<number> {
+  const { rows } = await db.pool.query<Marked>(
+    "SELECT org_id, trace_id, marked_at FROM dirty_traces WHERE marked_at <= $1 ORDER BY marked_at LIMIT $2",
+    [new Date(nowMs - SETTLE_DELAY_MS), limit],
+  );
+  const byOrg = new Map<string, Marked[]>();
+  for (const r of rows) byOrg.set(r.org_id, [...(byOrg.get(r.org_id) ?? []), r]);
+  for (const [orgId, marked] of byOrg) await settleOrgTraces(db, orgId, marked);
+  return rows.length;
+}
+
+async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const traceIds = await withTaskSiblings(client, orgId, marked.map((m) => m.trace_id));
+    const spans = await loadSpans(client, orgId, traceIds);
+    const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: LOOP_CALL_THRESHOLD });
+    await client.query(
+      `UPDATE spans s SET resolved_feature = u.feature, resolved_task_key = u.task_key, resolved_task_type = u.task_type,
+         resolved_customer_id = u.customer_id, is_retry = u.is_retry, is_retry_waste = u.is_retry_waste
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::bool[])
+         AS u(trace_id, span_id, feature, task_key, task_type, customer_id, is_retry, is_retry_waste)
+       WHERE s.org_id = $1 AND s.trace_id = u.trace_id AND s.span_id = u.span_id`,
+      [orgId, ...columns(resolved, ["traceId", "spanId", "feature", "taskKey", "taskType", "customerId", "isRetry", "isRetryWaste"])],
+    );
+    const removed = await client.query<{ start_time: Date }>(
+      "DELETE FROM tasks WHERE org_id = $1 AND trace_ids && $2::text[] RETURNING start_time",
+      [orgId, traceIds],
+    );
+    const taskRows = tasks.map((t) => ({ ...t, start: new Date(t.startMs), end: new Date(t.endMs), traceIdsJson: JSON.stringify(t.traceIds) }));
+    await client.query(
+      `INSERT INTO tasks (org_id, task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls,
+         retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider,
+         primary_model, is_loop, trace_ids)
+       SELECT $1, u.task_key, u.feature, u.task_type, u.customer_id, u.outcome, u.start_time, u.end_time, u.calls, u.failed_calls,
+         u.retry_calls, u.unpriced_calls, u.input_tokens, u.output_tokens, u.cost_usd, u.retry_cost_usd, u.failed_cost_usd,
+         u.primary_provider, u.primary_model, u.is_loop, ARRAY(SELECT jsonb_array_elements_text(u.trace_ids))
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[],
+         $10::int[], $11::int[], $12::int[], $13::int8[], $14::int8[], $15::numeric[], $16::numeric[], $17::numeric[], $18::text[],
+         $19::text[], $20::bool[], $21::jsonb[])
+         AS u(task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls, retry_calls,
+           unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider, primary_model,
+           is_loop, trace_ids)
+       ON CONFLICT (org_id, task_key) DO UPDATE SET feature = excluded.feature, task_type = excluded.task_type,
+         customer_id = excluded.customer_id, outcome = excluded.outcome, start_time = excluded.start_time, end_time = excluded.end_time,
+         calls = excluded.calls, failed_calls = excluded.failed_calls, retry_calls = excluded.retry_calls,
+         unpriced_calls = excluded.unpriced_calls, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+         cost_usd = excluded.cost_usd, retry_cost_usd = excluded.retry_cost_usd, failed_cost_usd = excluded.failed_cost_usd,
+         primary_provider = excluded.primary_provider, primary_model = excluded.primary_model, is_loop = excluded.is_loop,
+         trace_ids = excluded.trace_ids`,
+      [
+        orgId,
+        ...columns(taskRows, [
+          "taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "calls", "failedCalls", "retryCalls",
+          "unpricedCalls", "inputTokens", "outputTokens", "costUsd", "retryCostUsd", "failedCostUsd", "primaryProvider",
+          "primaryModel", "isLoop", "traceIdsJson",
+        ]),
+      ],
+    );
+    const hours = [...spans.map((s) => s.startMs), ...tasks.map((t) => t.startMs), ...removed.rows.map((r) => r.start_time.getTime())];
+    await client.query(
+      `INSERT INTO dirty_hours (org_id, hour, marked_at)
+       SELECT $1, hour, clock_timestamp()
+       FROM (SELECT DISTINCT date_trunc('hour', 'epoch'::timestamptz + h * interval '1 millisecond', 'UTC') AS hour FROM unnest($2::int8[]) AS h) d
+       ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
+      [orgId, hours],
+    );
+    await client.query(
+      `DELETE FROM dirty_traces d USING unnest($2::text[], $3::timestamptz[]) AS m(trace_id, marked_at)
+       WHERE d.org_id = $1 AND d.trace_id = m.trace_id AND d.marked_at = m.marked_at`,
+      [orgId, marked.map((m) => m.trace_id), marked.map((m) => m.marked_at)],
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A task named by inferledger.task.id may span traces: settle all of them together. */
+async function withTaskSiblings(client: pg.PoolClient, orgId: string, traceIds: string[]): Promise<string[]> {
+  const { rows } = await client.query<{ trace_id: string }>(
+    `SELECT DISTINCT s2.trace_id FROM spans s2
+     WHERE s2.org_id = $1 AND s2.task_id IN (SELECT DISTINCT task_id FROM spans WHERE org_id = $1 AND trace_id = ANY($2) AND task_id IS NOT NULL)
+     LIMIT 1000`,
+    [orgId, traceIds],
+  );
+  return [...new Set([...traceIds, ...rows.map((r) => r.trace_id)])];
+}
+
+async function loadSpans(client: pg.PoolClient, orgId: string, traceIds: string[]): Promise<SettleSpan[]> {
+  const { rows } = await client.query(
+    `SELECT trace_id, span_id, parent_span_id, extract(epoch FROM start_time) * 1000 AS start_ms, extract(epoch FROM end_time) * 1000 AS end_ms,
+       status, service_name, feature, task_type, task_id, task_outcome, customer_id, retry_attempt, is_llm_call, operation, provider, model,
+       coalesce(input_tokens, 0) AS input_tokens, coalesce(output_tokens, 0) AS output_tokens, cost_usd::text, gpu_cost_usd::text
+     FROM spans WHERE org_id = $1 AND trace_id = ANY($2)`,
+    [orgId, traceIds],
+  );
+  return rows.map((r) => ({
+    traceId: r.trace_id, spanId: r.span_id, parentSpanId: r.parent_span_id, startMs: Number(r.start_ms), endMs: Number(r.end_ms),
+    status: r.status, serviceName: r.service_name, feature: r.feature, taskType: r.task_type, taskId: r.task_id, taskOutcome: r.task_outcome,
+    customerId: r.customer_id, retryAttempt: r.retry_attempt, isLlmCall: r.is_llm_call, operation: r.operation, provider: r.provider,
+    model: r.model, inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens), costUsd: r.cost_usd, gpuCostUsd: r.gpu_cost_usd,
+  }));
+}
+
+function columns<T>(rows: T[], keys: (keyof T)[]): unknown[][] {
+  return keys.map((k) => rows.map((r) => r[k] ?? null));
+}
