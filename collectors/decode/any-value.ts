@@ -13,6 +13,10 @@ type PbKeyValue = { key?: string; value?: PbAnyValue | null };
 const trim = (s: string): string => (s.length > LIMITS.maxAttributeValueChars ? s.slice(0, LIMITS.maxAttributeValueChars) : s);
 
 function toNumber(v: LongLike): number {
+  if (typeof v === "object" && v !== null && "low" in v) {
+    const long = v as unknown as { low: number; high: number };
+    return long.high * 4294967296 + (long.low >>> 0); // exact below 2^53, which covers token counts
+  }
   const n = typeof v === "number" ? v : Number(String(v));
   return Number.isFinite(n) ? n : 0;
 }
@@ -24,6 +28,11 @@ function toNumber(v: LongLike): number {
 export function anyValue(v: PbAnyValue | null | undefined, depth = 0): AttrValue {
   if (!v || typeof v !== "object" || depth > LIMITS.maxAnyValueDepth) return null;
   const which = typeof v.value === "string" ? v.value : undefined; // protobufjs oneof name
+  // Fast path for protobuf-decoded scalars (the vast majority of attributes).
+  if (which === "stringValue") return trim(v.stringValue as string);
+  if (which === "intValue") return toNumber(v.intValue as LongLike);
+  if (which === "doubleValue") return v.doubleValue as number;
+  if (which === "boolValue") return v.boolValue as boolean;
   const has = (camel: keyof PbAnyValue, snake: keyof PbAnyValue) => (which ? which === camel : v[camel] !== undefined || v[snake] !== undefined);
   if (has("stringValue", "string_value")) return trim(String(v.stringValue ?? v.string_value ?? ""));
   if (has("intValue", "int_value")) return toNumber((v.intValue ?? v.int_value ?? 0) as LongLike);

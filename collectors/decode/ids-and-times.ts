@@ -7,7 +7,10 @@ export function idToHex(id: unknown, bytes: 8 | 16): string | null {
   let hex: string;
   if (id instanceof Uint8Array) {
     if (id.length !== bytes) return null;
-    hex = Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("hex");
+    let zero = true;
+    for (let i = 0; i < id.length; i++) if (id[i] !== 0) zero = false;
+    if (zero) return null;
+    return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("hex");
   } else if (typeof id === "string") {
     hex = id.toLowerCase();
     if (hex.length !== bytes * 2 || !HEX.test(hex)) return null;
@@ -29,6 +32,11 @@ export function parentIdToHex(id: unknown): string | null | undefined {
 export function nanos(value: unknown): bigint | null {
   if (value === undefined || value === null) return 0n;
   try {
+    if (typeof value === "object" && "low" in value && "high" in value) {
+      // protobufjs Long: combine the two 32-bit halves directly (hot path: two per span).
+      const long = value as { low: number; high: number };
+      return (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0);
+    }
     if (typeof value === "bigint") return value;
     if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? BigInt(Math.trunc(value)) : null;
     if (typeof value === "string") return /^\d{1,20}$/.test(value) ? BigInt(value) : null;

@@ -1,0 +1,150 @@
+/**
+ * Ingest benchmark: a collector process (`inferledger serve --role collector`) on a fresh database of a real
+ * PostgreSQL server, and this process as the load generator sending gzip'd OTLP protobuf requests of 512
+ * GenAI spans (unique ids, so every span is really stored) with fixed concurrency.
+ *
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest-load.ts [seconds] [concurrency]
+ *
+ * Reports sustained stored spans/s, request latency p50/p99, and the collector's peak RSS (VmHWM).
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import pg from "pg";
+import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "../collectors/decode/proto-schema.ts";
+import { createDb } from "../server/db/client.ts";
+import { applyMigrations } from "../server/db/migrate.ts";
+import { createApiKey } from "../server/services/api-keys/api-keys.ts";
+import { createOrg } from "../server/services/orgs/create-org.ts";
+
+const seconds = Number(process.argv[2] ?? 20);
+const concurrency = Number(process.argv[3] ?? 8);
+const SPANS_PER_REQUEST = 512;
+const PORT = 4590;
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const int = (key: string, v: number) => ({ key, value: { intValue: v } });
+const MODELS = [["openai", "gpt-4o-mini"], ["anthropic", "claude-sonnet-4-20250514"], ["openai", "gpt-4.1"], ["gcp.gemini", "gemini-2.5-flash"]] as const;
+
+function makeRequest(seq: number): Buffer {
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const spans = [];
+  for (let i = 0; i < SPANS_PER_REQUEST; i++) {
+    const [provider, model] = MODELS[(seq + i) % MODELS.length]!;
+    const start = nowNs - BigInt(i) * 1_000_000n;
+    spans.push({
+      traceId: crypto.randomBytes(16), spanId: crypto.randomBytes(8), parentSpanId: crypto.randomBytes(8), name: `chat ${model}`, kind: 3,
+      startTimeUnixNano: String(start), endTimeUnixNano: String(start + 900_000_000n), // protobufjs takes int64 as string, not bigint
+      attributes: [
+        str("gen_ai.operation.name", "chat"), str("gen_ai.provider.name", provider), str("gen_ai.request.model", model),
+        str("gen_ai.response.model", model), int("gen_ai.usage.input_tokens", 1000 + i), int("gen_ai.usage.output_tokens", 200 + (i % 50)),
+        int("gen_ai.usage.cache_read.input_tokens", i % 3 === 0 ? 512 : 0), str("server.address", "api.example.com"),
+        str("inferledger.feature", `feature-${i % 8}`), str("inferledger.customer.id", `customer-${i % 20}`), str("inferledger.prompt.name", "answer"),
+      ],
+      status: { code: i % 50 === 0 ? 2 : 0 },
+    });
+  }
+  const message = ExportTraceServiceRequest.create({
+    resourceSpans: [{ resource: { attributes: [str("service.name", "bench-app")] }, scopeSpans: [{ spans }] }],
+  });
+  return zlib.gzipSync(ExportTraceServiceRequest.encode(message).finish());
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const dbName = `inferledger_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${dbName}`;
+  const db = createDb({ url: url.toString(), maxConnections: 2 });
+  await applyMigrations(db.pool);
+  const org = await createOrg({ db, name: "Bench" });
+  const key = await createApiKey({ ctx: { db, org, actor: { type: "system", name: "bench" } }, kind: "ingest", name: "bench" });
+
+  const collector = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve", "--role", "collector"], {
+    env: { ...process.env, DATABASE_URL: url.toString(), BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", OTLP_HTTP_PORT: String(PORT), OTLP_GRPC_PORT: String(PORT + 1), INFERLEDGER_DEMO: "0" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  // Pre-build the requests so the generator's CPU goes to sending, not encoding (same 2 cores as the collector).
+  const estimatedRequests = Math.ceil((seconds * 120_000) / SPANS_PER_REQUEST);
+  console.error(`building ${estimatedRequests} requests of ${SPANS_PER_REQUEST} spans…`);
+  const requests = Array.from({ length: estimatedRequests }, (_, i) => makeRequest(i));
+  const gzBytes = requests.reduce((n, r) => n + r.length, 0) / requests.length;
+
+  const latencies: number[] = [];
+  let sent = 0;
+  let errors = 0;
+  let rejected = 0;
+  let throttled = 0;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline && next < requests.length) {
+        const body = requests[next++]!;
+        const t0 = performance.now();
+        const res = await fetch(`http://127.0.0.1:${PORT}/v1/traces`, {
+          method: "POST",
+          headers: { "content-type": "application/x-protobuf", "content-encoding": "gzip", authorization: `Bearer ${key.key}` },
+          body,
+        });
+        const reply = new Uint8Array(await res.arrayBuffer());
+        latencies.push(performance.now() - t0);
+        if (res.status === 200) {
+          const partial = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(reply), { longs: Number }) as { partialSuccess?: { rejectedSpans?: number } };
+          rejected += partial.partialSuccess?.rejectedSpans ?? 0;
+          sent += SPANS_PER_REQUEST - (partial.partialSuccess?.rejectedSpans ?? 0);
+        }
+        else if (res.status === 429 || res.status === 503) throttled++;
+        else errors++;
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  const status = fs.readFileSync(`/proc/${collector.pid}/status`, "utf8");
+  const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const stored = Number((await db.pool.query("SELECT count(*) FROM spans")).rows[0].count);
+  collector.kill("SIGTERM");
+  await new Promise((r) => collector.once("exit", r));
+  await db.close();
+  await admin.query(`DROP DATABASE "${dbName}" WITH (FORCE)`);
+  await admin.end();
+  latencies.sort((a, b) => a - b);
+  const result = {
+    date: new Date().toISOString(),
+    seconds: Number(elapsedS.toFixed(1)),
+    concurrency,
+    spansPerRequest: SPANS_PER_REQUEST,
+    avgGzipRequestBytes: Math.round(gzBytes),
+    acknowledgedSpans: sent,
+    rejectedSpans: rejected,
+    storedSpans: stored,
+    storedSpansPerSecond: Math.round(stored / elapsedS),
+    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+    throttledRequests: throttled,
+    failedRequests: errors,
+    collectorPeakRssMb: Math.round(peakRssMb),
+  };
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
