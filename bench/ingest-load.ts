@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         const res = await fetch(`http://127.0.0.1:${PORT}/v1/traces`, {
           method: "POST",
           headers: { "content-type": "application/x-protobuf", "content-encoding": "gzip", authorization: `Bearer ${key.key}` },
-          body,
+          body: new Uint8Array(body),
         });
         const reply = new Uint8Array(await res.arrayBuffer());
         latencies.push(performance.now() - t0);

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { createGpuPool, deleteGpuPool, GpuPoolInputSchema, listGpuPools, updateGpuPool } from "../../services/gpu-pools/gpu-pools.ts";
+import { PERIOD_PRESETS } from "../../domain/costs/period.ts";
+import { getGpuUsage } from "../../services/gpu-pools/get-gpu-usage.ts";
 import { createTRPCRouter, orgProcedure } from "../trpc.ts";
 
 export const gpuPoolsRouter = createTRPCRouter({
   list: orgProcedure.query(({ ctx }) => listGpuPools({ ctx: ctx.orgCtx })),
+  usage: orgProcedure.input(z.object({ period: z.enum(PERIOD_PRESETS).default("7d") })).query(({ ctx, input }) => getGpuUsage({ ctx: ctx.orgCtx, preset: input.period, nowMs: Date.now() })),
   create: orgProcedure.input(z.object({ pool: GpuPoolInputSchema })).mutation(({ ctx, input }) => createGpuPool({ ctx: ctx.orgCtx, input: input.pool })),
   update: orgProcedure
     .input(z.object({ id: z.string().min(1), pool: GpuPoolInputSchema }))
