@@ -71,7 +71,7 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
         ]),
       ],
     );
-    const hours = [...spans.map((s) => s.startMs), ...tasks.map((t) => t.startMs), ...removed.rows.map((r) => r.start_time.getTime())];
+    const hours = [...spans.map((s) => s.startMs), ...tasks.map((t) => t.startMs), ...removed.rows.map((r) => r.start_time.getTime())].map(Math.floor);
     await client.query(
       `INSERT INTO dirty_hours (org_id, hour, marked_at)
        SELECT $1, hour, clock_timestamp()

@@ -86,7 +86,7 @@ function Breakdown() {
                   <tr key={key}>
                     <td>
                       {dimension === "feature" && !feature ? (
-                        <a href="#" onClick={(e) => { e.preventDefault(); setParam("feature", key); }}>{key || "(unattributed)"}</a>
+                        <a href="#" onClick={(e) => { e.preventDefault(); setParam("feature", key); }}>{key || "(idle GPU, no calls)"}</a>
                       ) : (
                         key || "(none)"
                       )}

@@ -29,7 +29,7 @@ function Overview() {
     );
   }
   const buckets = bucketStarts(p.from, p.to, p.bucket);
-  const byFeature = prepareStackedSeries(series.map((s) => ({ bucket: s.bucket, series: s.feature || "(none)", value: Number(s.costUsd) })), { topN: 6, buckets });
+  const byFeature = prepareStackedSeries(series.map((s) => ({ bucket: s.bucket, series: s.feature || "(idle GPU, no calls)", value: Number(s.costUsd) })), { topN: 6, buckets });
   const byKind = prepareStackedSeries(
     series.flatMap((s) => [
       { bucket: s.bucket, series: "API", value: Number(s.apiCostUsd) },
@@ -67,7 +67,7 @@ function Overview() {
             <tbody>
               {topMovers.map((m) => (
                 <tr key={m.feature}>
-                  <td><Link href={`/o/${orgSlug}/features?feature=${encodeURIComponent(m.feature)}&period=${period}`}>{m.feature || "(none)"}</Link></td>
+                  <td><Link href={`/o/${orgSlug}/features?feature=${encodeURIComponent(m.feature)}&period=${period}`}>{m.feature || "(idle GPU, no calls)"}</Link></td>
                   <td>{formatUsd(m.costUsd)}</td>
                   <td>{formatUsd(m.previousCostUsd)}</td>
                   <td className={Number(m.deltaUsd) > 0 ? "bad" : "good"}>{Number(m.deltaUsd) > 0 ? "+" : ""}{formatUsd(m.deltaUsd)}</td>
