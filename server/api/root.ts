@@ -1,6 +1,7 @@
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { costsRouter } from "./routers/costs.ts";
 import { gpuPoolsRouter } from "./routers/gpu-pools.ts";
+import { pricesRouter } from "./routers/prices.ts";
 import { tasksRouter } from "./routers/tasks.ts";
 import { membersRouter } from "./routers/members.ts";
 import { orgsRouter } from "./routers/orgs.ts";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   costs: costsRouter,
   gpuPools: gpuPoolsRouter,
+  prices: pricesRouter,
   tasks: tasksRouter,
 });
 

@@ -16,6 +16,12 @@ type Override = {
 };
 
 const RELOAD_MS = 15_000;
+const changeListeners = new Set<() => void>();
+
+/** Tells pricers in this process to reload overrides now (other processes pick changes up within RELOAD_MS). */
+export function notifyPricesChanged(): void {
+  for (const listener of changeListeners) listener();
+}
 
 /**
  * Prices calls at ingest with the price in force at their start: the org's override (contract price or discount)
@@ -45,6 +51,8 @@ export async function createDbPricer({ db, log }: { db: Db; log: (line: string) 
   await reload();
   const timer = setInterval(() => void reload().catch((e) => log(`price overrides reload failed: ${(e as Error).message}`)), RELOAD_MS);
   timer.unref();
+  const onChange = () => void reload().catch(() => undefined);
+  changeListeners.add(onChange);
   const memo = new Map<string, CatalogMatch | null>();
   const catalog = (provider: string | null, model: string, startMs: number): CatalogMatch | null => {
     const day = Math.floor(startMs / 86_400_000);
@@ -77,7 +85,10 @@ export async function createDbPricer({ db, log }: { db: Db; log: (line: string) 
       }
       return { costUsd: callCostUsd(llm, rates).toFixed(12), priceRef };
     },
-    close: () => clearInterval(timer),
+    close: () => {
+      clearInterval(timer);
+      changeListeners.delete(onChange);
+    },
     reload,
   };
 }

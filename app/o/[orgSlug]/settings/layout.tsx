@@ -7,6 +7,7 @@ const TABS = [
   { href: "api-keys", label: "API keys" },
   { href: "members", label: "Members" },
   { href: "gpu-pools", label: "GPU pools" },
+  { href: "prices", label: "Prices" },
 ];
 
 export default function SettingsLayout({ children }: { children: ReactNode }) {
