@@ -1,3 +1,4 @@
+import { alertsRouter } from "./routers/alerts.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { costsRouter } from "./routers/costs.ts";
 import { gpuPoolsRouter } from "./routers/gpu-pools.ts";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   orgs: orgsRouter,
   members: membersRouter,
   apiKeys: apiKeysRouter,
+  alerts: alertsRouter,
   costs: costsRouter,
   gpuPools: gpuPoolsRouter,
   prices: pricesRouter,

@@ -3,6 +3,7 @@ import { parseArgs, stringFlag, UsageError, type ParsedArgs } from "./args.ts";
 import { orgCreate } from "./commands/org-create.ts";
 import { dbMigrate } from "./commands/db-migrate.ts";
 import { serve } from "./commands/serve.ts";
+import { alertsCreate, alertsEvaluate } from "./commands/alerts.ts";
 
 export const HELP = `inferledger — what every LLM inference really costs
 
@@ -28,6 +29,8 @@ type Command = (args: ParsedArgs, io: CommandIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   "org create": orgCreate,
   "db migrate": dbMigrate,
+  "alerts evaluate": alertsEvaluate,
+  "alerts create": alertsCreate,
   serve,
 };
 

@@ -1,10 +1,12 @@
 import type { Db } from "../db/client.ts";
 import { processDirtyHours } from "../services/costs/recompute-rollups.ts";
 import { settleDirtyTraces } from "../services/settlement/settle-dirty-traces.ts";
+import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
+import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
 
 export type WorkerJob = { name: string; intervalMs: number; run: (db: Db) => Promise<unknown> };
 
-/** Background jobs of the worker role: settle traces into tasks, then roll hours up. */
+/** Background jobs of the worker role: settle traces into tasks and roll hours up; evaluate alerts; deliver them. */
 export const DEFAULT_JOBS: WorkerJob[] = [
   {
     name: "settle+rollup",
@@ -14,6 +16,8 @@ export const DEFAULT_JOBS: WorkerJob[] = [
       while ((await processDirtyHours({ db })) > 0);
     },
   },
+  { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },
+  { name: "alerts:deliver", intervalMs: 1_000, run: (db) => deliverOutbox({ db }) },
 ];
 
 /** Runs each job on its interval, never overlapping itself; errors are logged and retried next tick. */

@@ -4,7 +4,8 @@
  * partial edge hours of a query exactly (rollups hold whole hours only).
  *
  * - One row per LLM call: tokens, API cost (calls without a pool), GPU busy cost (pooled calls),
- *   failed-call cost, retry waste (superseded attempts).
+ *   failed-call cost, retry waste (superseded attempts), and their union once (a failed attempt that was retried
+ *   is both failed and retry waste, but wasted money only once).
  * - One row per task: counted under its primary model, so totals add up over any grouping.
  * - Idle GPU cost of each pool-hour starting in the range, allocated to features by their share of that hour's busy cost
  *   (an hour with no pooled calls keeps its idle cost under the pool's model with no feature).
@@ -14,7 +15,7 @@ export const DIMENSIONS = ["feature", "task_type", "provider", "model", "custome
 export const MEASURES = [
   "calls", "failed_calls", "retry_calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens",
   "output_tokens", "reasoning_tokens", "api_cost_usd", "gpu_cost_usd", "idle_gpu_cost_usd", "retry_cost_usd",
-  "failed_cost_usd", "tasks", "successful_tasks", "loop_tasks", "system_prompt_tokens",
+  "failed_cost_usd", "waste_cost_usd", "tasks", "successful_tasks", "loop_tasks", "system_prompt_tokens",
 ] as const;
 
 export type Measure = (typeof MEASURES)[number];
@@ -35,13 +36,14 @@ export function costFactsSql(p: { org: string; from: string; to: string } = { or
     coalesce(s.gpu_cost_usd, 0) AS gpu_cost_usd, 0::numeric AS idle_gpu_cost_usd,
     CASE WHEN s.is_retry_waste THEN coalesce(s.cost_usd, s.gpu_cost_usd, 0) ELSE 0 END AS retry_cost_usd,
     CASE WHEN s.status = 'error' THEN coalesce(s.cost_usd, s.gpu_cost_usd, 0) ELSE 0 END AS failed_cost_usd,
+    CASE WHEN s.status = 'error' OR s.is_retry_waste THEN coalesce(s.cost_usd, s.gpu_cost_usd, 0) ELSE 0 END AS waste_cost_usd,
     0 AS tasks, 0 AS successful_tasks, 0 AS loop_tasks, coalesce(s.prompt_system_tokens, 0) AS system_prompt_tokens
   FROM spans s
   WHERE s.org_id = ${p.org} AND s.is_llm_call AND s.start_time >= ${p.from} AND s.start_time < ${p.to}
   UNION ALL
   SELECT t.org_id, date_trunc('hour', t.start_time, 'UTC'), coalesce(t.feature, ''), coalesce(t.task_type, ''),
     coalesce(t.primary_provider, ''), coalesce(t.primary_model, ''), coalesce(t.customer_id, ''),
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     1, (t.outcome = 'success')::int, t.is_loop::int, 0
   FROM tasks t
   WHERE t.org_id = ${p.org} AND t.start_time >= ${p.from} AND t.start_time < ${p.to}
@@ -50,7 +52,7 @@ export function costFactsSql(p: { org: string; from: string; to: string } = { or
     coalesce(share.model, p.name), '',
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     CASE WHEN share.busy_total > 0 THEN ph.idle_cost_usd * share.busy / share.busy_total ELSE ph.idle_cost_usd END,
-    0, 0, 0, 0, 0, 0
+    0, 0, 0, 0, 0, 0, 0
   FROM gpu_pool_hours ph
   JOIN gpu_pools p ON p.id = ph.pool_id AND p.org_id = ph.org_id
   LEFT JOIN LATERAL (

@@ -23,7 +23,7 @@ const DAY_MS = 86_400_000;
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /**
- * Prompt growth: recent window (default last 7 days) vs baseline window (the 28 days before), per feature × prompt,
+ * Prompt growth: recent window (the last 7 complete UTC days) vs baseline window (the 28 days before), per feature × prompt,
  * on daily median input (and system-prompt) tokens per call. $ impact uses the input price per 1M tokens of the
  * prompt's model, supplied by the caller (inputUsdPerMTok), for the recent call volume over 30 days.
  */
@@ -33,7 +33,9 @@ export function analyzePromptGrowth(
 ): PromptGrowth[] {
   const recentDays = options.recentDays ?? 7;
   const baselineDays = options.baselineDays ?? 28;
-  const recentStart = options.nowMs - recentDays * DAY_MS;
+  // Whole UTC days only: today's partial median is noisy, and day buckets must not straddle a window edge.
+  const today = Math.floor(options.nowMs / DAY_MS) * DAY_MS;
+  const recentStart = today - recentDays * DAY_MS;
   const baselineStart = recentStart - baselineDays * DAY_MS;
   const groups = new Map<string, PromptDay[]>();
   for (const d of days) groups.set(`${d.feature}\u0000${d.promptName}`, [...(groups.get(`${d.feature}\u0000${d.promptName}`) ?? []), d]);
@@ -41,7 +43,7 @@ export function analyzePromptGrowth(
   for (const rows of groups.values()) {
     rows.sort((a, b) => a.day.localeCompare(b.day));
     const t = (d: PromptDay) => new Date(d.day).getTime();
-    const recent = rows.filter((d) => t(d) >= recentStart);
+    const recent = rows.filter((d) => t(d) >= recentStart && t(d) < today);
     const baseline = rows.filter((d) => t(d) >= baselineStart && t(d) < recentStart);
     const baselineInput = mean(baseline.map((d) => d.p50InputTokens));
     const recentInput = mean(recent.map((d) => d.p50InputTokens));

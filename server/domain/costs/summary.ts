@@ -6,7 +6,7 @@ export type CostSums = Record<
   | "output_tokens" | "reasoning_tokens" | "tasks" | "successful_tasks" | "loop_tasks" | "system_prompt_tokens",
   number | string | null
 > &
-  Record<"api_cost_usd" | "gpu_cost_usd" | "idle_gpu_cost_usd" | "retry_cost_usd" | "failed_cost_usd", string | null>;
+  Record<"api_cost_usd" | "gpu_cost_usd" | "idle_gpu_cost_usd" | "retry_cost_usd" | "failed_cost_usd" | "waste_cost_usd", string | null>;
 
 /** The read API's Summary: money as decimal strings (12 places), counts as integers. */
 export type Summary = {
@@ -16,6 +16,8 @@ export type Summary = {
   idleGpuCostUsd: string;
   retryCostUsd: string;
   failedCostUsd: string;
+  /** Failed calls and superseded attempts, each counted once (retry and failed cost overlap). */
+  wastedCallCostUsd: string;
   inputTokens: number;
   cachedInputTokens: number;
   cacheWriteTokens: number;
@@ -54,6 +56,7 @@ export function toSummary(sums: CostSums): Summary {
     idleGpuCostUsd: money(idle),
     retryCostUsd: money(dec(sums.retry_cost_usd)),
     failedCostUsd: money(dec(sums.failed_cost_usd)),
+    wastedCallCostUsd: money(dec(sums.waste_cost_usd)),
     inputTokens: int(sums.input_tokens),
     cachedInputTokens: int(sums.cached_input_tokens),
     cacheWriteTokens: int(sums.cache_write_tokens),
@@ -70,10 +73,10 @@ export function toSummary(sums: CostSums): Summary {
   };
 }
 
-/** Waste share = (retry waste + failed calls + idle GPU) / total cost; null without cost. */
+/** Waste share = (retry waste ∪ failed calls, counted once, + idle GPU) / total cost; null without cost. */
 export function wasteShare(summary: Summary): number | null {
   const total = new Decimal(summary.costUsd);
   if (total.lte(0)) return null;
-  const waste = new Decimal(summary.retryCostUsd).plus(summary.failedCostUsd).plus(summary.idleGpuCostUsd);
+  const waste = new Decimal(summary.wastedCallCostUsd).plus(summary.idleGpuCostUsd);
   return waste.div(total).toDecimalPlaces(6).toNumber();
 }

@@ -7,9 +7,9 @@ import { lookupCatalog } from "../pricing/genai-catalog.ts";
  * Prompt growth per feature × prompt name over the last 35 days (7 recent vs 28 baseline): daily medians from
  * SQL, analysis in the domain layer, $ impact at the catalog input price of each prompt's most used model.
  */
-export async function getPromptGrowth({ ctx, nowMs }: { ctx: OrgContext; nowMs: number }): Promise<PromptGrowth[]> {
+export async function getPromptGrowth({ ctx, nowMs, recentDays = 7, baselineDays = 28 }: { ctx: OrgContext; nowMs: number; recentDays?: number; baselineDays?: number }): Promise<PromptGrowth[]> {
   requirePermission(ctx, "costs:read");
-  const from = new Date(nowMs - 35 * 86_400_000);
+  const from = new Date((Math.floor(nowMs / 86_400_000) - recentDays - baselineDays) * 86_400_000);
   const { rows } = await ctx.db.pool.query(
     `SELECT date_trunc('day', start_time, 'UTC') AS day, coalesce(resolved_feature, feature, service_name, '') AS feature, prompt_name,
        count(*)::int AS calls, percentile_cont(0.5) WITHIN GROUP (ORDER BY input_tokens) AS p50_input,
@@ -31,6 +31,8 @@ export async function getPromptGrowth({ ctx, nowMs }: { ctx: OrgContext; nowMs: 
   });
   return analyzePromptGrowth(days, {
     nowMs,
+    recentDays,
+    baselineDays,
     inputUsdPerMTok: (feature, promptName) => {
       const m = models.get(`${feature}\u0000${promptName}`);
       const match = m?.model ? lookupCatalog(m.provider, m.model, new Date(nowMs)) : null;

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ChannelInputSchema, createChannel, createRule, deleteRule, listChannels, listEvents, listRules, RuleInputSchema } from "../../services/alerts/alert-config.ts";
+import { deliverOutbox } from "../../services/alerts/deliver-outbox.ts";
+import { evaluateOrgAlerts } from "../../services/alerts/evaluate-org-alerts.ts";
+import { requirePermission } from "../../services/org-context.ts";
+import { createTRPCRouter, orgProcedure } from "../trpc.ts";
+
+export const alertsRouter = createTRPCRouter({
+  rules: orgProcedure.query(({ ctx }) => listRules({ ctx: ctx.orgCtx })),
+  createRule: orgProcedure.input(z.object({ rule: RuleInputSchema })).mutation(({ ctx, input }) => createRule({ ctx: ctx.orgCtx, input: input.rule })),
+  deleteRule: orgProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => deleteRule({ ctx: ctx.orgCtx, id: input.id })),
+  channels: orgProcedure.query(({ ctx }) => listChannels({ ctx: ctx.orgCtx })),
+  createChannel: orgProcedure.input(z.object({ channel: ChannelInputSchema })).mutation(({ ctx, input }) => createChannel({ ctx: ctx.orgCtx, input: input.channel })),
+  events: orgProcedure.input(z.object({ status: z.enum(["open", "resolved"]).optional() })).query(({ ctx, input }) => listEvents({ ctx: ctx.orgCtx, status: input.status })),
+  /** "Evaluate now" from the UI: same path as the scheduler, then an immediate delivery pass. */
+  evaluateNow: orgProcedure.mutation(async ({ ctx }) => {
+    requirePermission(ctx.orgCtx, "alerts:manage");
+    const report = await evaluateOrgAlerts({ ctx: ctx.orgCtx });
+    await deliverOutbox({ db: ctx.db });
+    return report;
+  }),
+});

@@ -1,0 +1,70 @@
+import type { Db } from "../../db/client.ts";
+import { decideDelivery, nextSlotMs } from "../../domain/alerts/delivery-policy.ts";
+import { open, redactUrl, signBody } from "./secret-box.ts";
+
+export type DeliveryOutcome = { sent: number; retried: number; failed: number };
+
+/**
+ * Sends due outbox rows, oldest first, at most one per webhook per second. Each row is claimed by moving its
+ * next_attempt_at forward before sending, so a concurrent worker does not pick it up; the URL is decrypted only here
+ * and never logged (redactUrl). Generic webhooks carry an HMAC signature and the idempotency key.
+ */
+export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = fetch, timeoutMs = 10_000, limit = 50, log = () => undefined }: {
+  db: Db; nowMs?: number; fetchImpl?: typeof fetch; timeoutMs?: number; limit?: number; log?: (line: string) => void;
+}): Promise<DeliveryOutcome> {
+  const outcome: DeliveryOutcome = { sent: 0, retried: 0, failed: 0 };
+  const due = await db.prisma.alertDelivery.findMany({ where: { status: "pending", nextAttemptAt: { lte: new Date(nowMs) } }, orderBy: { createdAt: "asc" }, take: limit });
+  const channelNext = new Map<string, number>();
+  for (const d of due) {
+    const channel = await db.prisma.alertChannel.findUnique({ where: { id: d.channelId } });
+    if (!channel || channel.disabledAt) {
+      await db.prisma.alertDelivery.update({ where: { id: d.id }, data: { status: "failed", lastError: channel ? `channel disabled: ${channel.disabledReason}` : "channel deleted" } });
+      outcome.failed++;
+      continue;
+    }
+    const slot = Math.max(channelNext.get(channel.id) ?? 0, nextSlotMs(channel.lastSentAt?.getTime() ?? null, nowMs));
+    if (slot > nowMs) {
+      await db.prisma.alertDelivery.update({ where: { id: d.id }, data: { nextAttemptAt: new Date(slot) } });
+      channelNext.set(channel.id, slot + 1_000);
+      continue;
+    }
+    const claimed = await db.prisma.alertDelivery.updateMany({ where: { id: d.id, status: "pending", nextAttemptAt: d.nextAttemptAt }, data: { nextAttemptAt: new Date(nowMs + timeoutMs + 5_000), attempts: { increment: 1 } } });
+    if (claimed.count === 0) continue;
+    const url = open(channel.urlEncrypted);
+    const body = JSON.stringify(d.payload);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (channel.kind === "webhook" && channel.signingSecretEncrypted) {
+      const timestamp = String(Math.floor(nowMs / 1000));
+      headers["x-inferledger-timestamp"] = timestamp;
+      headers["x-inferledger-signature"] = signBody(open(channel.signingSecretEncrypted), timestamp, body);
+      headers["idempotency-key"] = d.idempotencyKey;
+    }
+    let status: number | null = null;
+    let retryAfter: string | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetchImpl(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      status = res.status;
+      retryAfter = res.headers.get("retry-after");
+      if (!res.ok) error = (await res.text()).slice(0, 200);
+    } catch (e) {
+      error = (e as Error).name === "TimeoutError" ? "timed out" : "network error";
+    }
+    const decision = decideDelivery({ status, retryAfterHeader: retryAfter, attempts: d.attempts + 1, nowMs, jitter: Math.random() });
+    if (decision.action === "done") {
+      await db.prisma.alertDelivery.update({ where: { id: d.id }, data: { status: "sent", sentAt: new Date(nowMs), lastStatus: status, lastError: null } });
+      outcome.sent++;
+    } else if (decision.action === "retry") {
+      await db.prisma.alertDelivery.update({ where: { id: d.id }, data: { nextAttemptAt: new Date(decision.atMs), lastStatus: status, lastError: `${decision.reason}${error ? `: ${error}` : ""}` } });
+      outcome.retried++;
+    } else {
+      await db.prisma.alertDelivery.update({ where: { id: d.id }, data: { status: "failed", lastStatus: status, lastError: `${decision.reason}${error ? `: ${error}` : ""}` } });
+      if (decision.action === "disable") await db.prisma.alertChannel.update({ where: { id: channel.id }, data: { disabledAt: new Date(nowMs), disabledReason: decision.reason } });
+      log(`alert delivery to ${redactUrl(url)} failed: ${decision.reason}`);
+      outcome.failed++;
+    }
+    await db.prisma.alertChannel.update({ where: { id: channel.id }, data: { lastSentAt: new Date(nowMs) } });
+    channelNext.set(channel.id, nowMs + 1_000);
+  }
+  return outcome;
+}

@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { signInAsDemo } from "./helpers.ts";
+
+// The demo org's history is back-filled through the real collector at start; pages must show it.
+test.describe("dashboard pages on the demo org's real data", () => {
+  test.beforeEach(async ({ page }) => {
+    await signInAsDemo(page);
+  });
+
+  test("overview: KPIs and non-empty spend charts; the period picker changes the URL", async ({ page }) => {
+    await expect(page.getByText("IPD (successful tasks per $)")).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator(".kpi-value").first()).toHaveText(/\$\d/);
+    await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
+    await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "7d" }).click();
+    await expect(page).toHaveURL(/period=7d/);
+    await expect(page.getByRole("heading", { name: /Spend by feature \(USD per day\)/ })).toBeVisible();
+    await page.screenshot({ path: "test-results/e2e/screens/overview-data.png", fullPage: true });
+  });
+
+  test("features: table by feature, drill into one feature by model", async ({ page }) => {
+    await page.goto("/o/demo/features");
+    const row = page.getByRole("row").filter({ hasText: "support-bot" });
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    await row.getByRole("link", { name: "support-bot" }).click();
+    await expect(page).toHaveURL(/feature=support-bot/);
+    await expect(page.getByRole("row").filter({ hasText: "gpt-4o-mini" })).toBeVisible();
+    await page.screenshot({ path: "test-results/e2e/screens/features.png", fullPage: true });
+  });
+
+  test("tasks: filter by outcome, open a task's call tree", async ({ page }) => {
+    await page.goto("/o/demo/tasks?outcome=failure");
+    const first = page.getByRole("row").nth(1);
+    await expect(first).toContainText("failure", { timeout: 30_000 });
+    await first.getByRole("link").first().click();
+    await expect(page.getByRole("heading", { name: "Call tree" })).toBeVisible();
+    await expect(page.getByRole("row").filter({ hasText: "chat" }).first()).toBeVisible();
+    await page.screenshot({ path: "test-results/e2e/screens/task.png", fullPage: true });
+  });
+
+  test("prompts: the code reviewer's prompt creep is shown with its $ impact", async ({ page }) => {
+    await page.goto("/o/demo/prompts");
+    const card = page.locator("section.panel").filter({ hasText: "code-review · review-instructions" });
+    await expect(card).toBeVisible({ timeout: 30_000 });
+    await expect(card).toContainText(/\+\d+% input tokens\/call · \+\$\d/);
+    await page.screenshot({ path: "test-results/e2e/screens/prompts.png", fullPage: true });
+  });
+
+  test("GPUs: the demo pool shows busy vs idle cost and a utilization heatmap", async ({ page }) => {
+    await page.goto("/o/demo/gpus");
+    await expect(page.getByRole("heading", { name: /llama-70b/ })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText("Idle", { exact: true })).toBeVisible();
+    await expect(page.getByRole("table", { name: /GPU utilization/ })).toBeVisible();
+    await page.screenshot({ path: "test-results/e2e/screens/gpus.png", fullPage: true });
+  });
+
+  test("prices: an owner adds a discount and sees it audited", async ({ page }) => {
+    await page.goto("/o/demo/settings/prices");
+    const form = page.getByRole("form", { name: "Add price override" });
+    await form.getByLabel("Model").fill("gpt-4.1");
+    await form.getByLabel("or discount %").fill("10");
+    await form.getByLabel("Valid from (UTC)").fill("2026-01-01");
+    await form.getByRole("button", { name: "Add override" }).click();
+    await expect(page.getByRole("status")).toContainText(/past calls re-priced/, { timeout: 30_000 });
+    await expect(page.getByRole("row").filter({ hasText: "openai / gpt-4.1" })).toContainText("10%");
+    await page.screenshot({ path: "test-results/e2e/screens/prices.png", fullPage: true });
+  });
+});
