@@ -4,6 +4,7 @@ import { orgCreate } from "./commands/org-create.ts";
 import { dbMigrate } from "./commands/db-migrate.ts";
 import { serve } from "./commands/serve.ts";
 import { alertsCreate, alertsEvaluate } from "./commands/alerts.ts";
+import { simulate } from "./commands/simulate.ts";
 
 export const HELP = `inferledger — what every LLM inference really costs
 
@@ -13,6 +14,9 @@ Commands:
   serve [--role all|web|collector|worker]   Run InferLedger (default role: all). Same as \`npm start\`.
   org create --name <name> [--json]         Create an organization with a fresh ingest key and read key.
   db migrate                                Apply database migrations (also done at every start).
+  simulate --gpu <id> --model <id> --isl N --osl N [--gpus N] [--precision fp8]
+           [--concurrency N | --offline] [--gpu-hourly-usd 2.49] [--json]
+                                            GPU throughput model (no database needed).
   simulate --gpu <id> --model <id> ...      GPU throughput model (run \`inferledger simulate --help\`).
   alerts evaluate --org <id> [--json]       Evaluate an org's alert rules now and deliver notifications.
   alerts create --org <id> --type <type> …  Create an alert rule.
@@ -31,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   "db migrate": dbMigrate,
   "alerts evaluate": alertsEvaluate,
   "alerts create": alertsCreate,
+  simulate,
   serve,
 };
 
@@ -52,7 +57,7 @@ export async function main(argv: string[], io: CommandIo = { out: (t) => process
     return 0;
   }
   try {
-    getEnv();
+    if (command !== simulate) getEnv();
     return await command(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
