@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import type { Auth } from "../../auth.ts";
 import { createOrg } from "../orgs/create-org.ts";
 import { createApiKey } from "../api-keys/api-keys.ts";
+import { createRule } from "../alerts/alert-config.ts";
 
 export const DEMO_EMAIL = "demo@inferledger.local";
 export const DEMO_ORG_SLUG = "demo";
@@ -63,6 +64,10 @@ export async function ensureDemo({ db, auth, password }: { db: Db; auth: Auth; p
         matchHosts: ["gpu-node-1"], matchGpuUuids: [], servesModels: ["meta-llama/Llama-3.1-70B-Instruct"], servesAddresses: ["llama-70b.gpu.internal"],
       },
     });
+  }
+  // Alert rules so the demo's prompt creep, waste and idle GPUs show up as alerts (no channel: events only).
+  if ((await db.prisma.alertRule.count({ where: { orgId: org.id } })) === 0) {
+    for (const type of ["prompt_creep", "waste", "idle_gpu"] as const) await createRule({ ctx, input: { type } });
   }
   const last = await db.pool.query<{ t: Date | null }>("SELECT max(start_time) AS t FROM spans WHERE org_id = $1", [org.id]);
   return { orgId: org.id, orgSlug: org.slug, email: DEMO_EMAIL, newPassword, ingestKey: key.key, lastSpanAtMs: last.rows[0]?.t?.getTime() ?? null };
