@@ -10,6 +10,7 @@ const EnvSchema = z.object({
   OTLP_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(4317),
   HOST: z.string().default("0.0.0.0"),
   INFERLEDGER_DEMO: z.enum(["0", "1"]).optional(),
+  INFERLEDGER_DEMO_BACKFILL_DAYS: z.coerce.number().int().min(0).max(90).default(30),
   INFERLEDGER_DEMO_PASSWORD: z.string().min(8, "INFERLEDGER_DEMO_PASSWORD must have at least 8 characters").optional(),
   BETTER_AUTH_SECRET: z.string().min(32, "BETTER_AUTH_SECRET must have at least 32 characters").optional(),
   INFERLEDGER_PUBLIC_URL: z.string().url().optional(),

@@ -102,7 +102,7 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     const traffic = await runDemoTraffic({
       endpoint: collectorUrl,
       ingestKey: setup.ingestKey,
-      backfillFromMs: Math.max(setup.lastSpanAtMs ?? 0, Date.now() - 30 * 86_400_000),
+      backfillFromMs: Math.max(setup.lastSpanAtMs ?? 0, Date.now() - env.INFERLEDGER_DEMO_BACKFILL_DAYS * 86_400_000),
       liveIntervalMs: 15_000,
       log,
     });

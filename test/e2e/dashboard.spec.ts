@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAsDemo } from "./helpers.ts";
+import { gotoWhenReady, signInAsDemo } from "./helpers.ts";
 
 // The demo org's history is back-filled through the real collector at start; pages must show it.
 test.describe("dashboard pages on the demo org's real data", () => {
@@ -8,7 +8,7 @@ test.describe("dashboard pages on the demo org's real data", () => {
   });
 
   test("overview: KPIs and non-empty spend charts; the period picker changes the URL", async ({ page }) => {
-    await expect(page.getByText("IPD (successful tasks per $)")).toBeVisible({ timeout: 30_000 });
+    await gotoWhenReady(page, "/o/demo/overview", () => expect(page.getByText("IPD (successful tasks per $)")).toBeVisible({ timeout: 3_000 }));
     await expect(page.locator(".kpi-value").first()).toHaveText(/\$\d/);
     await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
     await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "7d" }).click();
@@ -18,9 +18,8 @@ test.describe("dashboard pages on the demo org's real data", () => {
   });
 
   test("features: table by feature, drill into one feature by model", async ({ page }) => {
-    await page.goto("/o/demo/features");
     const row = page.getByRole("row").filter({ hasText: "support-bot" });
-    await expect(row).toBeVisible({ timeout: 30_000 });
+    await gotoWhenReady(page, "/o/demo/features", () => expect(row).toBeVisible({ timeout: 3_000 }));
     await row.getByRole("link", { name: "support-bot" }).click();
     await expect(page).toHaveURL(/feature=support-bot/);
     await expect(page.getByRole("row").filter({ hasText: "gpt-4o-mini" })).toBeVisible();
@@ -28,9 +27,8 @@ test.describe("dashboard pages on the demo org's real data", () => {
   });
 
   test("tasks: filter by outcome, open a task's call tree", async ({ page }) => {
-    await page.goto("/o/demo/tasks?outcome=failure");
     const first = page.getByRole("row").nth(1);
-    await expect(first).toContainText("failure", { timeout: 30_000 });
+    await gotoWhenReady(page, "/o/demo/tasks?outcome=failure", () => expect(first).toContainText("failure", { timeout: 3_000 }));
     await first.getByRole("link").first().click();
     await expect(page.getByRole("heading", { name: "Call tree" })).toBeVisible();
     await expect(page.getByRole("row").filter({ hasText: "chat" }).first()).toBeVisible();
@@ -38,16 +36,15 @@ test.describe("dashboard pages on the demo org's real data", () => {
   });
 
   test("prompts: the code reviewer's prompt creep is shown with its $ impact", async ({ page }) => {
-    await page.goto("/o/demo/prompts");
     const card = page.locator("section.panel").filter({ hasText: "code-review · review-instructions" });
-    await expect(card).toBeVisible({ timeout: 30_000 });
+    await gotoWhenReady(page, "/o/demo/prompts", () => expect(card).toBeVisible({ timeout: 3_000 }));
     await expect(card).toContainText(/\+\d+% input tokens\/call · \+\$\d/);
     await page.screenshot({ path: "test-results/e2e/screens/prompts.png", fullPage: true });
   });
 
   test("GPUs: the demo pool shows busy vs idle cost and a utilization heatmap", async ({ page }) => {
-    await page.goto("/o/demo/gpus");
-    await expect(page.getByRole("heading", { name: /llama-70b/ })).toBeVisible({ timeout: 30_000 });
+    await gotoWhenReady(page, "/o/demo/gpus", () => expect(page.getByRole("table", { name: /GPU utilization/ })).toBeVisible({ timeout: 3_000 }));
+    await expect(page.getByRole("heading", { name: /llama-70b/ })).toBeVisible();
     await expect(page.getByText("Idle", { exact: true })).toBeVisible();
     await expect(page.getByRole("table", { name: /GPU utilization/ })).toBeVisible();
     await page.screenshot({ path: "test-results/e2e/screens/gpus.png", fullPage: true });
@@ -64,4 +61,16 @@ test.describe("dashboard pages on the demo org's real data", () => {
     await expect(page.getByRole("row").filter({ hasText: "openai / gpt-4.1" })).toContainText("10%");
     await page.screenshot({ path: "test-results/e2e/screens/prices.png", fullPage: true });
   });
+});
+
+test("what-if: the model runs in the browser; changing the GPU changes the results", async ({ page }) => {
+  await signInAsDemo(page);
+  await page.goto("/o/demo/what-if");
+  const throughput = page.getByTestId("whatif-throughput");
+  await expect(throughput).toHaveText(/\d/);
+  const before = await throughput.textContent();
+  await page.getByRole("form", { name: "Scenario" }).getByRole("combobox", { name: "GPU", exact: true }).selectOption("l4");
+  await expect(throughput).not.toHaveText(before!);
+  await page.getByLabel("Output tokens per request").fill("2048");
+  await page.screenshot({ path: "test-results/e2e/screens/what-if.png", fullPage: true });
 });

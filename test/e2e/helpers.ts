@@ -11,3 +11,15 @@ export async function signInAsDemo(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/o\/demo\/overview$/);
 }
+
+/**
+ * The demo's back-filled history reaches the pages only after the worker has settled it into tasks and rollups;
+ * reload until it has (bounded), instead of assuming processing is instant.
+ */
+export async function gotoWhenReady(page: Page, path: string, ready: () => Promise<void>): Promise<void> {
+  await page.goto(path);
+  await expect(async () => {
+    await page.reload();
+    await ready();
+  }).toPass({ timeout: 150_000, intervals: [2_000, 5_000] });
+}

@@ -11,7 +11,7 @@ export default defineConfig({
   testDir: ".",
   testMatch: "**/*.spec.ts",
   outputDir: "../../test-results/e2e",
-  timeout: 60_000,
+  timeout: 180_000,
   workers: 1,
   reporter: [["list"]],
   use: {
@@ -36,6 +36,7 @@ export default defineConfig({
       OTLP_GRPC_PORT: "4337",
       INFERLEDGER_DATA_DIR: dataDir,
       INFERLEDGER_DEMO_PASSWORD: "e2e-demo-password",
+      INFERLEDGER_DEMO_BACKFILL_DAYS: "12",
       DATABASE_URL: "",
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -95,3 +95,17 @@ describe("inferledger simulate (CLI contract)", () => {
     expect(c.batch).toBe(4);
   });
 });
+
+describe("self-host vs API break-even", async () => {
+  const { breakEvenVolume, selfHostMonthlyUsd } = await import("../../../../../server/domain/gpu-model/break-even.ts");
+  const input = { apiUsdPerMillionOutput: 10, gpusPerReplica: 2, usdPerGpuHour: 2.5, replicaOutputTokensPerSecond: 1000, monthlyOpsUsd: 500, targetUtilization: 0.5 };
+  it("one replica costs GPUs × $/h × 730 h + ops; capacity adds replicas", () => {
+    expect(selfHostMonthlyUsd(input, 100)).toEqual({ usd: 2 * 2.5 * 730 + 500, replicas: 1 });
+    // one replica serves 1000 tok/s × 50% × 3600 × 730 = 1,314M tokens a month
+    expect(selfHostMonthlyUsd(input, 1500).replicas).toBe(2);
+  });
+  it("break-even where the API bill reaches the pool's fixed cost ($4,150 / $10 per 1M = 415M tokens)", () => {
+    expect(breakEvenVolume(input, 2000)).toBeCloseTo(415, -1);
+    expect(breakEvenVolume({ ...input, apiUsdPerMillionOutput: 0.1 }, 2000)).toBeNull();
+  });
+});
