@@ -1,6 +1,7 @@
 import type { Db } from "../server/db/client.ts";
 import { insertGpuSamples, type GpuSampleRow } from "../server/db/bulk/insert-gpu-samples.ts";
 import { insertSpans, type SpanRow } from "../server/db/bulk/insert-spans.ts";
+import { withTransaction } from "../server/db/transaction.ts";
 import type { LlmUsage } from "../server/domain/ingest/types.ts";
 import { normalizeGpuMetrics } from "../server/domain/normalize/normalize-gpu-metrics.ts";
 import { normalizeSpans } from "../server/domain/normalize/normalize-spans.ts";
@@ -30,7 +31,7 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
     maxBatchRows: 4000,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 2,
-    flush: (rows) => inTransaction(db, async (client) => {
+    flush: (rows) => withTransaction(db.pool, async (client) => {
       const inserted = await insertSpans(client, rows);
       if (inserted.length === 0) return;
       const traces = new Map<string, { orgId: string; traceId: string }>();
@@ -48,7 +49,7 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
     maxBatchRows: 5000,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 1,
-    flush: (rows) => inTransaction(db, async (client) => {
+    flush: (rows) => withTransaction(db.pool, async (client) => {
       const inserted = await insertGpuSamples(client, rows);
       if (inserted.length === 0) return;
       await client.query(
@@ -98,18 +99,4 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
 
 function result(rejected: number, reasons: string[]): ExportResult {
   return { rejected, errorMessage: reasons.length ? reasons.join("; ").slice(0, 1000) : null };
-}
-
-async function inTransaction(db: Db, fn: (client: import("pg").PoolClient) => Promise<void>): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
-    await fn(client);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }

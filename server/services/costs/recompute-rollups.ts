@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.ts";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
+import { withTransaction } from "../../db/transaction.ts";
 import { recomputePoolHours } from "../gpu-pools/recompute-pool-hours.ts";
 
 const INSERT_ROLLUP_SQL = `
@@ -14,9 +15,7 @@ GROUP BY ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}`;
  */
 export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: string; hour: Date }): Promise<void> {
   const end = new Date(hour.getTime() + 3_600_000);
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(db.pool, async (client) => {
     const changedTraces = await recomputePoolHours(client, orgId, hour);
     if (changedTraces.length > 0) {
       await client.query(
@@ -27,13 +26,7 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
     }
     await client.query("DELETE FROM hourly_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
     await client.query(INSERT_ROLLUP_SQL, [orgId, hour, end]);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Db } from "../../db/client.ts";
+import { withTransaction } from "../../db/transaction.ts";
 import { CATALOG_VERSION, catalogRows } from "./genai-catalog.ts";
 
 const flat = (r: unknown): string | null => (typeof r === "string" ? r : r && typeof r === "object" && "base" in r ? String((r as { base: string }).base) : null);
@@ -24,9 +25,7 @@ export async function seedCatalog(db: Db): Promise<{ inserted: number; version: 
       row.forEach((v, c) => values[c]!.push(v));
     });
   }
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(db.pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(7243119002)");
     const again = await client.query("SELECT 1 FROM price_rows WHERE org_id IS NULL AND catalog_version = $1 LIMIT 1", [CATALOG_VERSION]);
     if (!again.rowCount) {
@@ -41,12 +40,6 @@ export async function seedCatalog(db: Db): Promise<{ inserted: number; version: 
         [...values, CATALOG_VERSION],
       );
     }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return { inserted: values[0]!.length, version: CATALOG_VERSION };
 }

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Db } from "../../db/client.ts";
+import { withTransaction } from "../../db/transaction.ts";
 import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
 
 export const SETTLE_DELAY_MS = 2_000; // let a trace's spans (exported in several batches) arrive first
@@ -23,9 +24,7 @@ export async function settleDirtyTraces({ db, limit = 500, nowMs = Date.now() }:
 }
 
 async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(db.pool, async (client) => {
     const traceIds = await withTaskSiblings(client, orgId, marked.map((m) => m.trace_id));
     const spans = await loadSpans(client, orgId, traceIds);
     const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: LOOP_CALL_THRESHOLD });
@@ -84,13 +83,7 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
        WHERE d.org_id = $1 AND d.trace_id = m.trace_id AND d.marked_at = m.marked_at`,
       [orgId, marked.map((m) => m.trace_id), marked.map((m) => m.marked_at)],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** A task named by inferledger.task.id may span traces: settle all of them together. */
