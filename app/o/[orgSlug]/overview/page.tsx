@@ -18,6 +18,7 @@ function Overview() {
   const period = usePeriod();
   const trpc = useTRPC();
   const q = useQuery(trpc.costs.overview.queryOptions({ orgSlug, period }));
+  const alerts = useQuery(trpc.alerts.events.queryOptions({ orgSlug, status: "open" }));
   if (q.isPending) return <Loading label="Loading overview…" />;
   if (q.error) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
   const { current, previous, series, period: p, topMovers, unpricedModels } = q.data;
@@ -57,6 +58,19 @@ function Overview() {
         <h2>API vs. self-hosted GPU vs. idle GPU (USD per {p.bucket})</h2>
         <StackedBarChart chart={byKind} yLabel="USD" formatY={usdAxis} formatX={label} height={220} />
       </section>
+      {alerts.data && alerts.data.length > 0 && (
+        <section className="panel" aria-label="Open alerts">
+          <h2>Open alerts</h2>
+          <ul className="alert-list">
+            {alerts.data.slice(0, 5).map((e) => (
+              <li key={e.id}>
+                <Link href={`/o/${orgSlug}/alerts`}>{e.title}</Link>
+                {e.monthlyImpactUsd && <span className="badge bad">{formatUsd(e.monthlyImpactUsd)}/month</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="two-col">
         <section className="panel">
           <h2>Top movers vs. previous period</h2>
