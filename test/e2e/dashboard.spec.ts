@@ -8,12 +8,14 @@ test.describe("dashboard pages on the demo org's real data", () => {
   });
 
   test("overview: KPIs and non-empty spend charts; the period picker changes the URL", async ({ page }) => {
-    await gotoWhenReady(page, "/o/demo/overview", () => expect(page.getByText("IPD (successful tasks per $)")).toBeVisible({ timeout: 3_000 }));
+    const heading = page.getByRole("heading", { name: /Spend by feature \(USD per day\)/ });
+    await gotoWhenReady(page, "/o/demo/overview?period=7d", () => expect(heading).toBeVisible({ timeout: 3_000 }));
+    await expect(page.getByText("IPD (successful tasks per $)")).toBeVisible();
     await expect(page.locator(".kpi-value").first()).toHaveText(/\$\d/);
     await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
-    await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "7d" }).click();
-    await expect(page).toHaveURL(/period=7d/);
-    await expect(page.getByRole("heading", { name: /Spend by feature \(USD per day\)/ })).toBeVisible();
+    await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "30d" }).click();
+    await expect(page).toHaveURL(/period=30d/);
+    await expect(heading).toBeVisible();
     await page.screenshot({ path: "test-results/e2e/screens/overview-data.png", fullPage: true });
   });
 
@@ -73,4 +75,14 @@ test("what-if: the model runs in the browser; changing the GPU changes the resul
   await expect(throughput).not.toHaveText(before!);
   await page.getByLabel("Output tokens per request").fill("2048");
   await page.screenshot({ path: "test-results/e2e/screens/what-if.png", fullPage: true });
+});
+
+test("pricing review: recommendations, same usage at other prices, CSV export", async ({ page }) => {
+  await signInAsDemo(page);
+  await gotoWhenReady(page, "/o/demo/pricing-review", () => expect(page.getByRole("heading", { name: /The same usage at other providers/ })).toBeVisible({ timeout: 3_000 }));
+  await expect(page.getByRole("heading", { name: /Recommendations/ })).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  expect((await download).suggestedFilename()).toMatch(/^pricing-review-.*\.csv$/);
+  await page.screenshot({ path: "test-results/e2e/screens/pricing-review.png", fullPage: true });
 });

@@ -2,12 +2,14 @@ import { z } from "zod";
 import { PERIOD_PRESETS, resolvePeriod } from "../../domain/costs/period.ts";
 import { getOverview } from "../../services/costs/get-overview.ts";
 import { getPromptGrowth } from "../../services/costs/get-prompt-growth.ts";
+import { getPricingReview } from "../../services/costs/get-pricing-review.ts";
 import { queryCosts } from "../../services/costs/query-costs.ts";
 import { createTRPCRouter, orgProcedure } from "../trpc.ts";
 
 const PeriodInput = z.object({ period: z.enum(PERIOD_PRESETS).default("30d") });
 
 export const costsRouter = createTRPCRouter({
+  pricingReview: orgProcedure.query(({ ctx }) => getPricingReview({ ctx: ctx.orgCtx, nowMs: Date.now() })),
   promptGrowth: orgProcedure.query(({ ctx }) => getPromptGrowth({ ctx: ctx.orgCtx, nowMs: Date.now() })),
   overview: orgProcedure.input(PeriodInput).query(({ ctx, input }) => getOverview({ ctx: ctx.orgCtx, preset: input.period, nowMs: Date.now() })),
   /** One dimension's table (features, models, customers, task types) with a daily trend per row. */
