@@ -44,9 +44,11 @@ export async function getPricingReview({ ctx, nowMs }: { ctx: OrgContext; nowMs:
   const topModels = [...byModel.rows].filter((r) => Number(r.apiCostUsd) > 0).sort((a, b) => Number(b.apiCostUsd) - Number(a.apiCostUsd)).slice(0, 5);
   const samePriced = topModels.map((m) => {
     const avgInput = m.calls ? m.inputTokens / m.calls : 0;
-    const alternatives: Alternative[] = ALTERNATIVES.filter((a) => a.model !== m.key.model).flatMap((a) => {
+    const current = m.key.model ? lookupCatalog(m.key.provider ?? null, m.key.model, at) : null;
+    const alternatives: Alternative[] = ALTERNATIVES.flatMap((a) => {
       const match = lookupCatalog(a.provider, a.model, at);
-      if (!match) return [];
+      // The same catalog model under another name (a dated snapshot) is not an alternative.
+      if (!match || (current && match.providerId === current.providerId && match.modelId === current.modelId)) return [];
       // Tiers depend on request size: price the average request, scaled to the period's token totals.
       const tokens = { inputTokens: m.inputTokens, cacheReadTokens: m.cachedInputTokens, cacheWriteTokens: m.cacheWriteTokens, outputTokens: m.outputTokens };
       const flat = { ...match.rates, input: rateFor(match.rates.input, avgInput).toString(), output: rateFor(match.rates.output, avgInput).toString(), cacheRead: match.rates.cacheRead && rateFor(match.rates.cacheRead, avgInput).toString(), cacheWrite: match.rates.cacheWrite && rateFor(match.rates.cacheWrite, avgInput).toString() };
