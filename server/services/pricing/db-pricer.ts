@@ -26,7 +26,8 @@ export function notifyPricesChanged(): void {
 /**
  * Prices calls at ingest with the price in force at their start: the org's override (contract price or discount)
  * when one matches, else the pinned catalog. Overrides are cached per process and reloaded every 15 s (and at once
- * after a change in this process); catalog lookups are memoized per provider, model and day.
+ * after a change in this process); catalog lookups are memoized per provider, model and 15-minute slot, so daily
+ * off-peak windows (which start on quarter hours, e.g. 16:30 UTC) are honoured.
  */
 export async function createDbPricer({ db, log }: { db: Db; log: (line: string) => void }): Promise<Pricer & { close: () => void; reload: () => Promise<void> }> {
   const seeded = await seedCatalog(db);
@@ -55,8 +56,8 @@ export async function createDbPricer({ db, log }: { db: Db; log: (line: string) 
   changeListeners.add(onChange);
   const memo = new Map<string, CatalogMatch | null>();
   const catalog = (provider: string | null, model: string, startMs: number): CatalogMatch | null => {
-    const day = Math.floor(startMs / 86_400_000);
-    const key = `${provider}|${model}|${day}`;
+    const slot = Math.floor(startMs / 900_000);
+    const key = `${provider}|${model}|${slot}`;
     if (!memo.has(key)) {
       if (memo.size > 50_000) memo.clear();
       memo.set(key, lookupCatalog(provider, model, new Date(startMs)));
