@@ -3,6 +3,7 @@ import { processDirtyHours } from "../services/costs/recompute-rollups.ts";
 import { settleDirtyTraces } from "../services/settlement/settle-dirty-traces.ts";
 import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
 import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
+import { queueWeeklyDigests } from "../services/alerts/weekly-digest.ts";
 
 export type WorkerJob = { name: string; intervalMs: number; run: (db: Db) => Promise<unknown> };
 
@@ -18,6 +19,7 @@ export const DEFAULT_JOBS: WorkerJob[] = [
   },
   { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },
   { name: "alerts:deliver", intervalMs: 1_000, run: (db) => deliverOutbox({ db }) },
+  { name: "alerts:weekly-digest", intervalMs: 3_600_000, run: (db) => queueWeeklyDigests({ db }) },
 ];
 
 /** Runs each job on its interval, never overlapping itself; errors are logged and retried next tick. */

@@ -30,7 +30,7 @@ export async function alertsEvaluate(args: ParsedArgs, io: CommandIo): Promise<n
 export async function alertsCreate(args: ParsedArgs, io: CommandIo): Promise<number> {
   const org = stringFlag(args, "org");
   const type = stringFlag(args, "type");
-  if (!org || !type) throw new UsageError(`usage: inferledger alerts create --org <orgId> --type ${ALERT_TYPES.join("|")} [--threshold N] [--budget-usd N] [--feature F] [--slack-webhook URL] [--json]`);
+  if (!org || !type) throw new UsageError(`usage: inferledger alerts create --org <orgId> --type ${ALERT_TYPES.join("|")} [--threshold N] [--budget-usd N] [--feature F] [--customer C] [--slack-webhook URL] [--json]`);
   if (!(ALERT_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown --type ${type}; use one of ${ALERT_TYPES.join(", ")}`);
   const config: Record<string, unknown> = {};
   const threshold = stringFlag(args, "threshold");
@@ -39,6 +39,8 @@ export async function alertsCreate(args: ParsedArgs, io: CommandIo): Promise<num
   if (budget !== undefined) config.monthlyBudgetUsd = Number(budget);
   const feature = stringFlag(args, "feature");
   if (feature) config.feature = feature;
+  const customer = stringFlag(args, "customer");
+  if (customer) config.customerId = customer;
   const webhook = stringFlag(args, "slack-webhook");
   const result = await withCliDb(async (db) => {
     const ctx = await resolveSystemOrgContext({ db, orgIdOrSlug: org, name: "cli" });

@@ -33,8 +33,10 @@ async function findingsFor(ctx: OrgContext, type: AlertType, config: RuleConfig,
   }
   if (type === "budget") {
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const daily = await queryCosts({ ctx, query: { from: monthStart, to: now, groupBy: ["day"], filters: { feature: str(config.feature) } } });
-    return evaluateBudget(config, { nowMs, dailySpendUsd: daily.rows.map((r) => ({ day: r.key.day ?? "", costUsd: r.costUsd })), scopeLabel: str(config.feature) ?? ctx.org.name });
+    const filters = { feature: str(config.feature), customer: str(config.customerId) };
+    const daily = await queryCosts({ ctx, query: { from: monthStart, to: now, groupBy: ["day"], filters } });
+    const scopeLabel = filters.customer ? `customer ${filters.customer}` : (filters.feature ?? ctx.org.name);
+    return evaluateBudget(config, { nowMs, dailySpendUsd: daily.rows.map((r) => ({ day: r.key.day ?? "", costUsd: r.costUsd })), scopeLabel });
   }
   if (type === "waste") {
     const days = num(config.windowDays, 7);

@@ -21,7 +21,7 @@ export type CostQuery = {
   from: Date;
   to: Date;
   groupBy: GroupByDim[];
-  filters: { feature?: string; model?: string; provider?: string };
+  filters: { feature?: string; model?: string; provider?: string; customer?: string };
 };
 
 export type CostRow = { key: Partial<Record<GroupByDim, string>> } & Summary;
@@ -57,6 +57,7 @@ export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQ
   if (query.filters.feature !== undefined) where.push(`f.feature = ${param(query.filters.feature)}`);
   if (query.filters.model !== undefined) where.push(`f.model = ${param(query.filters.model)}`);
   if (query.filters.provider !== undefined) where.push(`f.provider = ${param(query.filters.provider)}`);
+  if (query.filters.customer !== undefined) where.push(`f.customer_id = ${param(query.filters.customer)}`);
   const keys = query.groupBy.map((d) => `${DIM_SQL[d]} AS "${d}"`);
   const sql = `
     SELECT ${[...keys, sumMeasuresSql()].join(", ")}

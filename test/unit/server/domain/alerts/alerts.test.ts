@@ -87,3 +87,19 @@ describe("event state and delivery policy", () => {
     expect(escapeMrkdwn("<@U1>")).toBe("&lt;@U1&gt;");
   });
 });
+
+describe("weekly digest", async () => {
+  const { isoWeek, weeklyDigestPayload } = await import("../../../../../server/domain/alerts/digest.ts");
+  it("ISO week keys (UTC)", () => {
+    expect(isoWeek(Date.UTC(2026, 10, 23))).toBe("2026-W48");
+    expect(isoWeek(Date.UTC(2025, 11, 29))).toBe("2026-W01");
+    expect(isoWeek(Date.UTC(2026, 0, 4))).toBe("2026-W01");
+    expect(isoWeek(Date.UTC(2027, 0, 1))).toBe("2026-W53");
+  });
+  it("spend and IPD vs the week before, top movers and open alerts, escaped", () => {
+    const p = weeklyDigestPayload({ orgName: "Acme", weekLabel: "2026-W48", spendUsd: "120", previousSpendUsd: "100", ipd: 5, previousIpd: 4, costPerSuccessfulTaskUsd: "0.2", topMovers: [{ feature: "<bot>", deltaUsd: "20" }], openAlerts: [{ title: "Prompt creep", monthlyImpactUsd: "36" }], url: "http://x" });
+    expect(p.text).toContain("spend $120.00 (+20%)");
+    expect(JSON.stringify(p.blocks)).toContain("&lt;bot&gt;: +$20.00");
+    expect(JSON.stringify(p.blocks)).toContain("Prompt creep ($36.00/month)");
+  });
+});
