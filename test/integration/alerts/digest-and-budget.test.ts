@@ -32,6 +32,29 @@ describe("weekly digest and customer budgets", () => {
     await slack.close();
   });
 
+  it("sends at most one message per second to the same webhook", async () => {
+    const org = await createTestOrg(db);
+    const slack = await startFakeSlack();
+    const channel = await createChannel({ ctx: org.systemCtx, input: { kind: "slack", name: "#paced", url: slack.url } });
+    const t = Date.now() - 3_600_000;
+    await insertSpans(db.pool, [
+      { orgId: org.org.id, costUsd: "50.000000000000", priceRef: "t", span: span({ traceId: hex(16), startMs: t, attribution: { customerId: "a" }, llm: { inputTokens: 1 } }) },
+      { orgId: org.org.id, costUsd: "50.000000000000", priceRef: "t", span: span({ traceId: hex(16), startMs: t, attribution: { customerId: "b" }, llm: { inputTokens: 1 } }) },
+    ]);
+    await markHoursDirty({ db, orgId: org.org.id, hours: [new Date(t)] });
+    while ((await processDirtyHours({ db })) > 0);
+    for (const customerId of ["a", "b"]) await createRule({ ctx: org.systemCtx, input: { type: "budget", config: { monthlyBudgetUsd: 1, customerId }, channelId: channel.id } });
+    expect((await evaluateOrgAlerts({ ctx: org.systemCtx })).fired).toHaveLength(2);
+    const t0 = Date.now() + 10_000;
+    expect(await deliverOutbox({ db, nowMs: t0 })).toMatchObject({ sent: 1 });
+    const waiting = await db.prisma.alertDelivery.findFirstOrThrow({ where: { orgId: org.org.id, status: "pending" } });
+    expect(waiting.nextAttemptAt.getTime()).toBe(t0 + 1_000);
+    expect(await deliverOutbox({ db, nowMs: t0 + 500 })).toMatchObject({ sent: 0 });
+    expect(await deliverOutbox({ db, nowMs: t0 + 1_000 })).toMatchObject({ sent: 1 });
+    expect(slack.requests).toHaveLength(2);
+    await slack.close();
+  });
+
   it("a budget scoped to one customer counts only that customer's spend", async () => {
     const org = await createTestOrg(db);
     const t = Date.now() - 3_600_000;
