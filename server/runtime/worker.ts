@@ -4,6 +4,7 @@ import { settleDirtyTraces } from "../services/settlement/settle-dirty-traces.ts
 import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
 import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
 import { queueWeeklyDigests } from "../services/alerts/weekly-digest.ts";
+import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
 
 export type WorkerJob = { name: string; intervalMs: number; run: (db: Db) => Promise<unknown> };
 
@@ -19,6 +20,7 @@ export const DEFAULT_JOBS: WorkerJob[] = [
   },
   { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },
   { name: "alerts:deliver", intervalMs: 1_000, run: (db) => deliverOutbox({ db }) },
+  { name: "gpu:scrape", intervalMs: 5_000, run: (db) => scrapeDueTargets({ db }) },
   { name: "alerts:weekly-digest", intervalMs: 3_600_000, run: (db) => queueWeeklyDigests({ db }) },
 ];
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createGpuPool, deleteGpuPool, GpuPoolInputSchema, listGpuPools, updateGpuPool } from "../../services/gpu-pools/gpu-pools.ts";
 import { PERIOD_PRESETS } from "../../domain/costs/period.ts";
 import { getGpuUsage } from "../../services/gpu-pools/get-gpu-usage.ts";
+import { createScrapeTarget, deleteScrapeTarget, listScrapeTargets, ScrapeTargetInputSchema } from "../../services/gpu-pools/scrape-targets.ts";
 import { createTRPCRouter, orgProcedure } from "../trpc.ts";
 
 export const gpuPoolsRouter = createTRPCRouter({
@@ -12,4 +13,7 @@ export const gpuPoolsRouter = createTRPCRouter({
     .input(z.object({ id: z.string().min(1), pool: GpuPoolInputSchema }))
     .mutation(({ ctx, input }) => updateGpuPool({ ctx: ctx.orgCtx, id: input.id, input: input.pool })),
   delete: orgProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => deleteGpuPool({ ctx: ctx.orgCtx, id: input.id })),
+  scrapeTargets: orgProcedure.query(({ ctx }) => listScrapeTargets({ ctx: ctx.orgCtx })),
+  createScrapeTarget: orgProcedure.input(z.object({ target: ScrapeTargetInputSchema })).mutation(({ ctx, input }) => createScrapeTarget({ ctx: ctx.orgCtx, input: input.target })),
+  deleteScrapeTarget: orgProcedure.input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => deleteScrapeTarget({ ctx: ctx.orgCtx, id: input.id })),
 });

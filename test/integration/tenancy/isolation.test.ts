@@ -52,6 +52,9 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["gpuPools.create", () => asA.gpuPools.create({ ...onB, pool: { name: "p", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2" } })],
       ["gpuPools.update", () => asA.gpuPools.update({ ...onB, id: "x", pool: { name: "p", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2" } })],
       ["gpuPools.delete", () => asA.gpuPools.delete({ ...onB, id: "x" })],
+      ["gpuPools.scrapeTargets", () => asA.gpuPools.scrapeTargets(onB)],
+      ["gpuPools.createScrapeTarget", () => asA.gpuPools.createScrapeTarget({ ...onB, target: { url: "http://127.0.0.1:9400/metrics" } })],
+      ["gpuPools.deleteScrapeTarget", () => asA.gpuPools.deleteScrapeTarget({ ...onB, id: "x" })],
     ];
     for (const [name, call] of attempts) {
       await expect(call(), name).rejects.toMatchObject({ code: "NOT_FOUND" });

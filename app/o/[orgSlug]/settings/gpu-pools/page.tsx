@@ -18,6 +18,11 @@ export default function GpuPoolsPage() {
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.gpuPools.list.queryKey({ orgSlug }) });
   const create = useMutation(trpc.gpuPools.create.mutationOptions({ onSuccess: () => void invalidate() }));
   const remove = useMutation(trpc.gpuPools.delete.mutationOptions({ onSuccess: () => void invalidate() }));
+  const targets = useQuery(trpc.gpuPools.scrapeTargets.queryOptions({ orgSlug }));
+  const canScrape = org.data?.permissions.includes("collectors:manage") ?? false;
+  const refreshTargets = () => void queryClient.invalidateQueries({ queryKey: trpc.gpuPools.scrapeTargets.queryKey({ orgSlug }) });
+  const addTarget = useMutation(trpc.gpuPools.createScrapeTarget.mutationOptions({ onSuccess: refreshTargets }));
+  const removeTarget = useMutation(trpc.gpuPools.deleteScrapeTarget.mutationOptions({ onSuccess: refreshTargets }));
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -50,7 +55,7 @@ export default function GpuPoolsPage() {
           <button type="submit" disabled={create.isPending}>Add pool</button>
         </form>
       )}
-      {(create.error ?? remove.error) && <p role="alert" className="error">{(create.error ?? remove.error)?.message}</p>}
+      {(create.error ?? remove.error ?? addTarget.error) && <p role="alert" className="error">{(create.error ?? remove.error ?? addTarget.error)?.message}</p>}
       {pools.isPending ? (
         <Loading />
       ) : pools.error ? (
@@ -73,6 +78,39 @@ export default function GpuPoolsPage() {
                 <td>{[...p.matchHosts, ...p.matchGpuUuids].join(", ") || "—"}</td>
                 <td>{[...p.servesModels, ...p.servesAddresses].join(", ") || "—"}</td>
                 <td>{canManage && <button type="button" className="danger" onClick={() => remove.mutate({ orgSlug, id: p.id })}>Delete</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Scrape targets</h2>
+      <p className="muted">Exporters InferLedger scrapes itself (dcgm-exporter :9400, AMD device-metrics-exporter :5000, nvidia_gpu_exporter :9835), as an alternative to forwarding their metrics over OTLP.</p>
+      {canScrape && (
+        <form
+          className="inline-form"
+          aria-label="Add scrape target"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            addTarget.mutate({ orgSlug, target: { url: String(f.get("url")), intervalSeconds: Number(f.get("interval")) } });
+          }}
+        >
+          <label>Metrics URL<input name="url" type="url" required placeholder="http://gpu-node-1:9400/metrics" /></label>
+          <label>Every (seconds)<input name="interval" type="number" min={5} max={3600} defaultValue={15} /></label>
+          <button type="submit">Add target</button>
+        </form>
+      )}
+      {targets.data && targets.data.length > 0 && (
+        <table>
+          <thead><tr><th scope="col">URL</th><th scope="col">Interval</th><th scope="col">Last scrape (UTC)</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {targets.data.map((t) => (
+              <tr key={t.id}>
+                <td><code>{t.url}</code></td>
+                <td>{t.intervalSeconds} s</td>
+                <td>{t.lastScrapeAt ? t.lastScrapeAt.toISOString().slice(0, 19).replace("T", " ") : "never"}</td>
+                <td className={t.lastError ? "bad" : undefined}>{t.lastError ?? (t.lastScrapeAt ? "ok" : "waiting")}</td>
+                <td>{canScrape && <button type="button" className="danger" onClick={() => removeTarget.mutate({ orgSlug, id: t.id })}>Delete</button>}</td>
               </tr>
             ))}
           </tbody>
