@@ -16,12 +16,14 @@ export type BreakEvenPoint = { millionOutputTokensPerMonth: number; apiUsd: numb
 
 const HOURS_PER_MONTH = 730;
 
+/** Monthly USD of a self-hosted pool serving `millionOutputTokens` a month (float helper for the what-if page). */
 export function selfHostMonthlyUsd(input: BreakEvenInput, millionOutputTokens: number): { usd: number; replicas: number } {
   const capacityM = (input.replicaOutputTokensPerSecond * input.targetUtilization * 3600 * HOURS_PER_MONTH) / 1e6;
   const replicas = Math.max(1, Math.ceil(millionOutputTokens / Math.max(capacityM, 1e-9)));
   return { usd: replicas * input.gpusPerReplica * input.usdPerGpuHour * HOURS_PER_MONTH + input.monthlyOpsUsd, replicas };
 }
 
+/** API vs self-host monthly USD at `points`+1 evenly spaced volumes up to the maximum (million output tokens/month). */
 export function breakEvenCurve(input: BreakEvenInput, maxMillionOutputTokens: number, points = 40): BreakEvenPoint[] {
   return Array.from({ length: points + 1 }, (_, i) => {
     const volume = (maxMillionOutputTokens * i) / points;
