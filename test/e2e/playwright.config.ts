@@ -2,8 +2,11 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
-export const E2E_PORT = 3217;
-export const E2E_OTLP_PORT = 4327;
+// E2E_PORT_BASE lets two checkouts run their e2e suites side by side on one machine.
+const portBase = Number(process.env.E2E_PORT_BASE ?? 0);
+export const E2E_PORT = 3217 + portBase;
+export const E2E_OTLP_PORT = 4327 + portBase;
+export const E2E_OTLP_GRPC_PORT = 4337 + portBase;
 const dataDir = path.join(os.tmpdir(), `inferledger-e2e-${process.pid}`);
 
 /** A real `inferledger serve` on the embedded database, with the demo org, in Debian's chromium. */
@@ -33,7 +36,7 @@ export default defineConfig({
     env: {
       PORT: String(E2E_PORT),
       OTLP_HTTP_PORT: String(E2E_OTLP_PORT),
-      OTLP_GRPC_PORT: "4337",
+      OTLP_GRPC_PORT: String(E2E_OTLP_GRPC_PORT),
       INFERLEDGER_DATA_DIR: dataDir,
       INFERLEDGER_DEMO_PASSWORD: "e2e-demo-password",
       INFERLEDGER_DEMO_BACKFILL_DAYS: "12",
