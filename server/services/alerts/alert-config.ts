@@ -70,3 +70,51 @@ export async function listEvents({ ctx, status }: { ctx: OrgContext; status?: "o
     deliveries: deliveries.filter((d) => d.eventId === e.id).map((d) => ({ id: d.id, kind: d.kind, status: d.status, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError, sentAt: d.sentAt, nextAttemptAt: d.nextAttemptAt })),
   }));
 }
+
+/** Editing a rule: every field optional; `channelId: null` detaches the channel. The type is fixed at creation. */
+export const RuleUpdateSchema = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  cooldownMinutes: z.number().int().min(0).max(60 * 24 * 30).optional(),
+  channelId: z.string().nullable().optional(),
+  enabled: z.boolean().optional(),
+});
+
+export async function updateRule({ ctx, id, input }: { ctx: OrgContext; id: string; input: z.input<typeof RuleUpdateSchema> }) {
+  requirePermission(ctx, "alerts:manage");
+  const v = RuleUpdateSchema.parse(input);
+  const rule = await ctx.db.prisma.alertRule.findFirst({ where: { id, orgId: ctx.org.id } });
+  if (!rule) throw new NotFoundError("alert rule", id);
+  let config: object | undefined;
+  if (v.config !== undefined) {
+    const parsed = parseRuleConfig(rule.type as (typeof ALERT_TYPES)[number], v.config);
+    if (!parsed.ok) throw new ValidationError(parsed.message);
+    config = parsed.value as object;
+  }
+  if (v.channelId && !(await ctx.db.prisma.alertChannel.findFirst({ where: { id: v.channelId, orgId: ctx.org.id } }))) throw new NotFoundError("alert channel", v.channelId);
+  // orgId in the where clause too: the row was checked above, this keeps the write itself tenant-scoped.
+  await ctx.db.prisma.alertRule.updateMany({
+    where: { id, orgId: ctx.org.id },
+    data: { name: v.name, config, severity: v.severity, cooldownMinutes: v.cooldownMinutes, channelId: v.channelId, enabled: v.enabled },
+  });
+  return ctx.db.prisma.alertRule.findFirstOrThrow({ where: { id, orgId: ctx.org.id } });
+}
+
+export async function deleteChannel({ ctx, id }: { ctx: OrgContext; id: string }): Promise<void> {
+  requirePermission(ctx, "alerts:manage");
+  const channel = await ctx.db.prisma.alertChannel.findFirst({ where: { id, orgId: ctx.org.id } });
+  if (!channel) throw new NotFoundError("alert channel", id);
+  await ctx.db.prisma.$transaction(async (tx) => {
+    // Rules keep firing into the event list; pending outbox rows fail with "channel deleted" on the next pass.
+    await tx.alertRule.updateMany({ where: { orgId: ctx.org.id, channelId: id }, data: { channelId: null } });
+    await tx.alertChannel.deleteMany({ where: { id, orgId: ctx.org.id } });
+  });
+}
+
+/** A channel disabled after a 403/404/410 is enabled again once the user has fixed the webhook on their side. */
+export async function enableChannel({ ctx, id }: { ctx: OrgContext; id: string }): Promise<void> {
+  requirePermission(ctx, "alerts:manage");
+  const result = await ctx.db.prisma.alertChannel.updateMany({ where: { id, orgId: ctx.org.id }, data: { disabledAt: null, disabledReason: null } });
+  if (result.count === 0) throw new NotFoundError("alert channel", id);
+}

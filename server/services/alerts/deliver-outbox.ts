@@ -9,11 +9,13 @@ export type DeliveryOutcome = { sent: number; retried: number; failed: number };
  * next_attempt_at forward before sending, so a concurrent worker does not pick it up; the URL is decrypted only here
  * and never logged (redactUrl). Generic webhooks carry an HMAC signature and the idempotency key.
  */
-export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = fetch, timeoutMs = 10_000, limit = 50, log = () => undefined }: {
+export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = fetch, timeoutMs = 10_000, limit = 50, onlyIds, log = () => undefined }: {
   db: Db; nowMs?: number; fetchImpl?: typeof fetch; timeoutMs?: number; limit?: number; log?: (line: string) => void;
+  /** Deliver just these rows (a user's test-send), leaving the rest of the outbox to the worker. */
+  onlyIds?: string[];
 }): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { sent: 0, retried: 0, failed: 0 };
-  const due = await db.prisma.alertDelivery.findMany({ where: { status: "pending", nextAttemptAt: { lte: new Date(nowMs) } }, orderBy: { createdAt: "asc" }, take: limit });
+  const due = await db.prisma.alertDelivery.findMany({ where: { status: "pending", nextAttemptAt: { lte: new Date(nowMs) }, ...(onlyIds ? { id: { in: onlyIds } } : {}) }, orderBy: { createdAt: "asc" }, take: limit });
   const channelNext = new Map<string, number>();
   for (const d of due) {
     const channel = await db.prisma.alertChannel.findUnique({ where: { id: d.channelId } });
