@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PERIOD_PRESETS, resolvePeriod } from "../../domain/costs/period.ts";
+import { getFeatureDetail } from "../../services/costs/get-feature-detail.ts";
 import { getOverview } from "../../services/costs/get-overview.ts";
 import { getPromptGrowth } from "../../services/costs/get-prompt-growth.ts";
 import { getPricingReview } from "../../services/costs/get-pricing-review.ts";
@@ -12,6 +13,10 @@ export const costsRouter = createTRPCRouter({
   pricingReview: orgProcedure.query(({ ctx }) => getPricingReview({ ctx: ctx.orgCtx, nowMs: Date.now() })),
   promptGrowth: orgProcedure.query(({ ctx }) => getPromptGrowth({ ctx: ctx.orgCtx, nowMs: Date.now() })),
   overview: orgProcedure.input(PeriodInput).query(({ ctx, input }) => getOverview({ ctx: ctx.orgCtx, preset: input.period, nowMs: Date.now() })),
+  /** One feature's page: cost-per-task distribution, task shape, token mix, prompt growth. */
+  featureDetail: orgProcedure
+    .input(PeriodInput.extend({ feature: z.string().min(1).max(200) }))
+    .query(({ ctx, input }) => getFeatureDetail({ ctx: ctx.orgCtx, feature: input.feature, preset: input.period, nowMs: Date.now() })),
   /** One dimension's table (features, models, customers, task types) with a daily trend per row. */
   breakdown: orgProcedure
     .input(PeriodInput.extend({ dimension: z.enum(["feature", "model", "customer", "taskType", "provider"]), feature: z.string().max(200).optional() }))

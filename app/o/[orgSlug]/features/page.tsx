@@ -10,6 +10,7 @@ import { PeriodPicker, usePeriod } from "../../../_components/period-picker.tsx"
 import { SendDataHelp } from "../../../_components/send-data-help.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../_components/states.tsx";
 import { useTRPC } from "../../../_trpc/react.tsx";
+import { FeatureDetail } from "./_components/feature-detail.tsx";
 
 const DIMENSIONS = [
   { key: "feature", label: "Features" },
@@ -53,6 +54,8 @@ function Breakdown() {
           <Link href={`/o/${orgSlug}/tasks?feature=${encodeURIComponent(feature)}&period=${period}`}>its tasks</Link>
         </p>
       )}
+      {feature && <FeatureDetail orgSlug={orgSlug} feature={feature} period={period} />}
+      {feature && <h2>Spend by model</h2>}
       {q.isPending ? (
         <Loading />
       ) : q.error ? (
