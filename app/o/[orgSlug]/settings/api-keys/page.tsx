@@ -9,7 +9,10 @@ export default function ApiKeysPage() {
   const { orgSlug } = useParams<{ orgSlug: string }>();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const keys = useQuery(trpc.apiKeys.list.queryOptions({ orgSlug }));
+  const org = useQuery(trpc.orgs.get.queryOptions({ orgSlug }));
+  const canManage = org.data?.canManageKeys ?? false;
+  // Keys are owner/admin business: other roles are told so instead of being shown a form that would fail.
+  const keys = useQuery({ ...trpc.apiKeys.list.queryOptions({ orgSlug }), enabled: canManage });
   const [created, setCreated] = useState<{ key: string; kind: string } | null>(null);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey({ orgSlug }) });
   const create = useMutation(
@@ -27,6 +30,16 @@ export default function ApiKeysPage() {
     const form = new FormData(event.currentTarget);
     create.mutate({ orgSlug, name: String(form.get("name")), kind: form.get("kind") === "read" ? "read" : "ingest" });
     event.currentTarget.reset();
+  }
+
+  if (org.isPending) return <Loading />;
+  if (org.error) return <ErrorState error={org.error} onRetry={() => void org.refetch()} />;
+  if (!canManage) {
+    return (
+      <EmptyState title="API keys are managed by owners and admins">
+        <p>Your role ({org.data.role}) cannot see or create API keys. Ask an owner or admin of {org.data.name} for an ingest key (to send telemetry) or a read key (for the read API).</p>
+      </EmptyState>
+    );
   }
 
   return (
