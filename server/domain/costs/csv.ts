@@ -3,7 +3,7 @@ import type { Summary } from "./summary.ts";
 const SUMMARY_FIELDS: (keyof Summary)[] = [
   "costUsd", "apiCostUsd", "gpuCostUsd", "idleGpuCostUsd", "retryCostUsd", "failedCostUsd", "inputTokens",
   "cachedInputTokens", "cacheWriteTokens", "outputTokens", "reasoningTokens", "calls", "retryCalls", "failedCalls",
-  "unpricedCalls", "tasks", "successfulTasks", "costPerSuccessfulTaskUsd", "ipd",
+  "unpricedCalls", "tasks", "successfulTasks", "costPerSuccessfulTaskUsd", "ipd", "costPer1kTokensUsd",
 ];
 
 /** RFC 4180 field; also defuses spreadsheet formula injection (=, +, -, @ at the start of text). */

@@ -31,6 +31,8 @@ export type Summary = {
   successfulTasks: number;
   costPerSuccessfulTaskUsd: string | null;
   ipd: number | null;
+  /** Total cost (API + GPU busy + idle) per 1,000 input+output tokens; null without tokens. */
+  costPer1kTokensUsd: string | null;
 };
 
 export const MONEY_DECIMALS = 12;
@@ -49,6 +51,7 @@ export function toSummary(sums: CostSums): Summary {
   const idle = dec(sums.idle_gpu_cost_usd);
   const total = api.plus(gpu).plus(idle);
   const successful = int(sums.successful_tasks);
+  const tokens = int(sums.input_tokens) + int(sums.output_tokens);
   return {
     costUsd: money(total),
     apiCostUsd: money(api),
@@ -70,6 +73,7 @@ export function toSummary(sums: CostSums): Summary {
     successfulTasks: successful,
     costPerSuccessfulTaskUsd: successful > 0 ? money(total.div(successful)) : null,
     ipd: total.gt(0) ? new Decimal(successful).div(total).toDecimalPlaces(6).toNumber() : null,
+    costPer1kTokensUsd: tokens > 0 ? money(total.mul(1000).div(tokens)) : null,
   };
 }
 

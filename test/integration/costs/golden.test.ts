@@ -136,6 +136,8 @@ describe("golden: spans → collector → prices → settlement → rollups → 
       cacheWriteTokens: 5000,
       outputTokens: 5650,
       costPerSuccessfulTaskUsd: "0.805885000000",
+      // 4.83531 USD × 1000 / (346,500 input + 5,650 output tokens), idle GPU included.
+      costPer1kTokensUsd: "0.013730824933",
     });
     expect(totals.ipd).toBeCloseTo(6 / 4.83531, 5);
   });

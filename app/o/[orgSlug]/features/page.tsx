@@ -73,6 +73,7 @@ function Breakdown() {
                 </th>
               ))}
               <th scope="col">IPD</th>
+              <th scope="col">Cost / 1k tokens</th>
               <th scope="col">Tokens in / out</th>
               <th scope="col">Trend (USD/{q.data.bucket})</th>
             </tr>
@@ -100,6 +101,7 @@ function Breakdown() {
                     <td>{formatUsd(r.costPerSuccessfulTaskUsd)}</td>
                     <td>{formatUsd(r.retryCostUsd)}</td>
                     <td>{formatIpd(r.ipd)}</td>
+                    <td>{formatUsd(r.costPer1kTokensUsd)}</td>
                     <td>{formatCount(r.inputTokens)} / {formatCount(r.outputTokens)}</td>
                     <td><Sparkline values={values} label={`daily spend trend of ${key}`} /></td>
                   </tr>

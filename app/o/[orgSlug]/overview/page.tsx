@@ -47,6 +47,7 @@ function Overview() {
         <KpiCard label="Spend" value={formatUsd(current.costUsd)} change={relativeChange(Number(current.costUsd), Number(previous.costUsd))} goodWhenDown />
         <KpiCard label="IPD (successful tasks per $)" value={formatIpd(current.ipd)} change={relativeChange(current.ipd ?? NaN, previous.ipd ?? NaN)} />
         <KpiCard label="Cost per successful task" value={formatUsd(current.costPerSuccessfulTaskUsd)} change={relativeChange(Number(current.costPerSuccessfulTaskUsd ?? NaN), Number(previous.costPerSuccessfulTaskUsd ?? NaN))} goodWhenDown />
+        <KpiCard label="Cost per 1k tokens" value={formatUsd(current.costPer1kTokensUsd)} change={relativeChange(Number(current.costPer1kTokensUsd ?? NaN), Number(previous.costPer1kTokensUsd ?? NaN))} goodWhenDown hint="total spend (API + GPU + idle GPU) per 1,000 input + output tokens" />
         <KpiCard label="Waste share" value={formatPercent(current.wasteShare)} change={relativeChange(current.wasteShare ?? NaN, previous.wasteShare ?? NaN)} goodWhenDown hint="(retry waste + failed calls + idle GPU) / spend" />
         <KpiCard label="Unpriced calls" value={formatCount(current.unpricedCalls)} change={relativeChange(current.unpricedCalls, previous.unpricedCalls)} goodWhenDown hint="calls with no known price: counted, never $0" />
       </div>
