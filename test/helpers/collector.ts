@@ -17,6 +17,8 @@ export async function startTestCollector(db: Db, options: { pricer?: Pricer; max
     httpUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     grpcUrl: `http://127.0.0.1:${grpc.port}`,
     consumer,
+    /** The OTLP/HTTP server, e.g. to observe responses (`server.on("request", …)`). */
+    httpServer: server,
     stop: async () => {
       await new Promise((r) => server.close(r));
       await grpc.close();
