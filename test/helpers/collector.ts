@@ -1,14 +1,15 @@
 import type http from "node:http";
 import { createIngestConsumer, type Pricer } from "../../collectors/pipeline.ts";
+import type { KeyRateLimiter } from "../../collectors/rate-limit/key-rate-limiter.ts";
 import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/receiver.ts";
 import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
 import type { Db } from "../../server/db/client.ts";
 import { ApiKeyVerifier } from "../../server/services/api-keys/verify-api-key.ts";
 
 /** A real collector (HTTP + gRPC receivers, real pipeline and storage) on ephemeral loopback ports. */
-export async function startTestCollector(db: Db, options: { pricer?: Pricer; maxBodyBytes?: number; maxQueuedSpans?: number } = {}) {
+export async function startTestCollector(db: Db, options: { pricer?: Pricer; maxBodyBytes?: number; maxQueuedSpans?: number; rateLimiter?: KeyRateLimiter } = {}) {
   const verifier = new ApiKeyVerifier(db);
-  const consumer = createIngestConsumer({ db, maxQueuedSpans: options.maxQueuedSpans ?? 100_000, pricer: options.pricer });
+  const consumer = createIngestConsumer({ db, maxQueuedSpans: options.maxQueuedSpans ?? 100_000, pricer: options.pricer, rateLimiter: options.rateLimiter });
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const server: http.Server = createOtlpHttpReceiver({ consumer, verifier, maxBodyBytes, isHealthy: async () => true, log: () => undefined });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

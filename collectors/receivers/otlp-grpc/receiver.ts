@@ -51,7 +51,7 @@ function handler(settings: OtlpGrpcReceiverSettings, signal: Signal): grpc.handl
     void (async () => {
       const key = await verifyIngestKey(settings.verifier, keyFrom(call.metadata));
       if (!key) throw new CollectorError(401, "missing, invalid or revoked ingest key (metadata authorization: Bearer <ingest key>)");
-      const result = await settings.consumer.consume({ signal, orgId: key.orgId, body: call.request, encoding: "protobuf" });
+      const result = await settings.consumer.consume({ signal, orgId: key.orgId, keyId: key.keyId, body: call.request, encoding: "protobuf" });
       callback(null, Buffer.from(settings.consumer.encodeResponse(signal, result, "protobuf")));
     })().catch((error: unknown) => {
       if (error instanceof CollectorError) {

@@ -76,7 +76,7 @@ async function handle(settings: OtlpHttpReceiverSettings, req: IncomingMessage, 
       throw unauthorized("missing, invalid or revoked ingest key (send Authorization: Bearer <ingest key>)");
     }
     const body = await readBody(req, settings.maxBodyBytes);
-    const result = await settings.consumer.consume({ signal, orgId: key.orgId, body, encoding });
+    const result = await settings.consumer.consume({ signal, orgId: key.orgId, keyId: key.keyId, body, encoding });
     res.writeHead(200, { "content-type": encoding === "json" ? "application/json" : "application/x-protobuf" });
     res.end(settings.consumer.encodeResponse(signal, result, encoding));
   } catch (error) {
