@@ -64,3 +64,8 @@ export function isDemoEnabled(env: Env = getEnv()): boolean {
 export function publicUrl(env: Env = getEnv()): string {
   return env.INFERLEDGER_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 }
+
+/** Origins whose pages may send cookie-authenticated mutations: the public URL and this machine's own port. */
+export function trustedOrigins(env: Env = getEnv()): string[] {
+  return [...new Set([new URL(publicUrl(env)).origin, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`])];
+}
