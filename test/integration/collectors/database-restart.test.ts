@@ -1,5 +1,5 @@
 import { context, diag, DiagLogLevel, SpanKind, trace } from "@opentelemetry/api";
-import { setGlobalErrorHandler } from "@opentelemetry/core";
+import { loggingErrorHandler, setGlobalErrorHandler } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -59,8 +59,12 @@ if (findPostgresBinaries()) backends.unshift(["a second PostgreSQL cluster owned
 
 describe.each(backends)("database restart mid-stream (%s)", (_name, startBackend) => {
   let database: RestartableDatabase | null = null;
+  const cleanups: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
+    // Also after a failed assertion: collector, pool and the test's own database server never outlive the file.
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await database?.destroy();
+    setGlobalErrorHandler(loggingErrorHandler());
   });
 
   it("the OTel exporter gets 503 + Retry-After while it is down; afterwards every span is stored exactly once", async () => {
@@ -71,8 +75,10 @@ describe.each(backends)("database restart mid-stream (%s)", (_name, startBackend
     await migrationPool.end();
 
     const db = createDb({ url: database.url, maxConnections: 4 });
+    cleanups.push(() => db.close());
     const { org, ingestKey } = await createTestOrg(db);
     const collector = await startTestCollector(db, { pricer });
+    cleanups.push(() => collector.stop());
     const statuses: { status: number; retryAfter: string | undefined }[] = [];
     collector.httpServer.on("request", (_req, res) => {
       res.on("finish", () => statuses.push({ status: res.statusCode, retryAfter: res.getHeader("retry-after")?.toString() }));
@@ -195,8 +201,5 @@ describe.each(backends)("database restart mid-stream (%s)", (_name, startBackend
       traces: TRACES,
       dirty: TRACES, // every trace queued for settlement once
     });
-
-    await collector.stop();
-    await db.close();
   }, 120_000);
 });
