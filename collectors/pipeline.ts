@@ -11,6 +11,7 @@ import { decodeTraces } from "./decode/decode-traces.ts";
 import { encodeExportResponse } from "./decode/encode-response.ts";
 import { badRequest } from "./errors.ts";
 import { BatchWriter } from "./exporters/batch-writer.ts";
+import type { KeyRateLimiter } from "./rate-limit/key-rate-limiter.ts";
 import type { ExportResult, OtlpConsumer } from "./types.ts";
 
 /** Prices one call at ingest (price in force at its start); null = unpriced. */
@@ -24,7 +25,7 @@ export type IngestConsumer = OtlpConsumer & { drain: () => Promise<void>; pendin
  * DO NOTHING per batch, in the same transaction as marking their traces for settlement, so a re-sent batch changes
  * nothing and an acknowledged batch is durable.
  */
-export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer }): IngestConsumer {
+export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer; rateLimiter?: KeyRateLimiter }): IngestConsumer {
   const { db } = settings;
   const pricer = settings.pricer ?? NO_PRICES;
   const spanWriter = new BatchWriter<SpanRow>({
@@ -73,10 +74,12 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
   };
 
   return {
-    async consume({ signal, orgId, body, encoding }): Promise<ExportResult> {
+    async consume({ signal, orgId, keyId, body, encoding }): Promise<ExportResult> {
+      if (keyId) settings.rateLimiter?.admitRequest(keyId);
       if (signal === "traces") {
         const decoded = decodeOr400(() => decodeTraces(body, encoding));
         const normalized = normalizeSpans(decoded.resourceSpans);
+        if (keyId) settings.rateLimiter?.admitSpans(keyId, normalized.spans.length);
         const rows: SpanRow[] = normalized.spans.map((span) => {
           const priced = span.llm ? pricer.price(orgId, span.llm, Number(span.startTimeUnixNano / 1_000_000n)) : null;
           return { orgId, span, costUsd: priced?.costUsd ?? null, priceRef: priced?.priceRef ?? null };

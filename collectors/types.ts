@@ -6,8 +6,8 @@ export type Signal = "traces" | "metrics";
 export type ExportResult = { rejected: number; errorMessage: string | null };
 
 export interface OtlpConsumer {
-  /** Decodes, normalizes and durably stores one request for `orgId`. Throws CollectorError on failure. */
-  consume(input: { signal: Signal; orgId: string; body: Uint8Array; encoding: OtlpEncoding }): Promise<ExportResult>;
+  /** Decodes, normalizes and durably stores one request for `orgId` (sent with ingest key `keyId`). Throws CollectorError on failure. */
+  consume(input: { signal: Signal; orgId: string; keyId?: string; body: Uint8Array; encoding: OtlpEncoding }): Promise<ExportResult>;
   /** Serializes the OTLP Export*ServiceResponse for the request's encoding. */
   encodeResponse(signal: Signal, result: ExportResult, encoding: OtlpEncoding): Uint8Array;
 }

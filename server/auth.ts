@@ -4,7 +4,7 @@ import path from "node:path";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
-import { getEnv, publicUrl } from "./env.ts";
+import { getEnv, publicUrl, trustedOrigins } from "./env.ts";
 import { getDb } from "./db/index.ts";
 import { acceptPendingInvitations } from "./services/members/accept-invitations.ts";
 
@@ -33,7 +33,7 @@ function createAuth() {
   return betterAuth({
     baseURL,
     secret: getAuthSecret(),
-    trustedOrigins: [baseURL, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
+    trustedOrigins: trustedOrigins(env),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 7, cookieCache: { enabled: false } },

@@ -16,6 +16,11 @@ const EnvSchema = z.object({
   INFERLEDGER_PUBLIC_URL: z.string().url().optional(),
   OTLP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   OTLP_MAX_QUEUE_SPANS: z.coerce.number().int().positive().default(200_000),
+  // Per ingest key token buckets (0 disables that limit); over them: 429 + Retry-After / RESOURCE_EXHAUSTED.
+  OTLP_KEY_REQUESTS_PER_SEC: z.coerce.number().min(0).max(1_000_000).default(100),
+  OTLP_KEY_REQUEST_BURST: z.coerce.number().int().positive().default(200),
+  OTLP_KEY_SPANS_PER_SEC: z.coerce.number().min(0).max(100_000_000).default(25_000),
+  OTLP_KEY_SPAN_BURST: z.coerce.number().int().positive().default(100_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   TEST_DATABASE_URL: z.string().optional(),
   E2E_REQUIRED: z.enum(["0", "1"]).optional(),
@@ -58,4 +63,9 @@ export function isDemoEnabled(env: Env = getEnv()): boolean {
 
 export function publicUrl(env: Env = getEnv()): string {
   return env.INFERLEDGER_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+}
+
+/** Origins whose pages may send cookie-authenticated mutations: the public URL and this machine's own port. */
+export function trustedOrigins(env: Env = getEnv()): string[] {
+  return [...new Set([new URL(publicUrl(env)).origin, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`])];
 }

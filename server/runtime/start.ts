@@ -3,6 +3,7 @@ import path from "node:path";
 import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
 import { runDemoTraffic } from "../../collectors/demo/run-demo-traffic.ts";
 import { createIngestConsumer } from "../../collectors/pipeline.ts";
+import { KeyRateLimiter } from "../../collectors/rate-limit/key-rate-limiter.ts";
 import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/receiver.ts";
 import { getAuth } from "../auth.ts";
 import { createDb, type Db } from "../db/client.ts";
@@ -67,7 +68,13 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
   if (role === "all" || role === "collector") {
     const verifier = new ApiKeyVerifier(db);
     const pricer = await createDbPricer({ db, log });
-    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS, pricer });
+    const rateLimiter = new KeyRateLimiter({
+      requestsPerSec: env.OTLP_KEY_REQUESTS_PER_SEC,
+      requestBurst: env.OTLP_KEY_REQUEST_BURST,
+      spansPerSec: env.OTLP_KEY_SPANS_PER_SEC,
+      spanBurst: env.OTLP_KEY_SPAN_BURST,
+    });
+    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS, pricer, rateLimiter });
     const receiver = createOtlpHttpReceiver({
       consumer,
       verifier,

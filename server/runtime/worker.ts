@@ -6,16 +6,19 @@ import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
 import { queueWeeklyDigests } from "../services/alerts/weekly-digest.ts";
 import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
 
-export type WorkerJob = { name: string; intervalMs: number; run: (db: Db) => Promise<unknown> };
+/** `isStopping` turns true on shutdown: a job that loops over a backlog checks it between batches. */
+export type WorkerJob = { name: string; intervalMs: number; run: (db: Db, isStopping: () => boolean) => Promise<unknown> };
 
 /** Background jobs of the worker role: settle traces into tasks and roll hours up; evaluate alerts; deliver them. */
 export const DEFAULT_JOBS: WorkerJob[] = [
   {
     name: "settle+rollup",
     intervalMs: 1_000,
-    run: async (db) => {
-      while ((await settleDirtyTraces({ db })) > 0);
-      while ((await processDirtyHours({ db })) > 0);
+    // Work through the backlog, but stop between batches on shutdown: the queue lives in PostgreSQL, so the next
+    // start continues where this one stopped (a soak left 800k dirty traces; draining them blocked SIGTERM).
+    run: async (db, isStopping) => {
+      while (!isStopping() && (await settleDirtyTraces({ db })) > 0);
+      while (!isStopping() && (await processDirtyHours({ db })) > 0);
     },
   },
   { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },
@@ -35,7 +38,7 @@ export function startWorker({ db, jobs = DEFAULT_JOBS, log }: { db: Db; jobs?: W
       if (busy || stopped) return;
       busy = true;
       const p = job
-        .run(db)
+        .run(db, () => stopped)
         .then(() => undefined)
         .catch((error: unknown) => log(`worker ${job.name}: ${(error as Error).message}`))
         .finally(() => {

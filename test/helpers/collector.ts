@@ -1,22 +1,25 @@
 import type http from "node:http";
 import { createIngestConsumer, type Pricer } from "../../collectors/pipeline.ts";
+import type { KeyRateLimiter } from "../../collectors/rate-limit/key-rate-limiter.ts";
 import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/receiver.ts";
 import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
 import type { Db } from "../../server/db/client.ts";
 import { ApiKeyVerifier } from "../../server/services/api-keys/verify-api-key.ts";
 
 /** A real collector (HTTP + gRPC receivers, real pipeline and storage) on ephemeral loopback ports. */
-export async function startTestCollector(db: Db, options: { pricer?: Pricer; maxBodyBytes?: number; maxQueuedSpans?: number } = {}) {
+export async function startTestCollector(db: Db, options: { pricer?: Pricer; maxBodyBytes?: number; maxQueuedSpans?: number; rateLimiter?: KeyRateLimiter; log?: (line: string) => void } = {}) {
   const verifier = new ApiKeyVerifier(db);
-  const consumer = createIngestConsumer({ db, maxQueuedSpans: options.maxQueuedSpans ?? 100_000, pricer: options.pricer });
+  const consumer = createIngestConsumer({ db, maxQueuedSpans: options.maxQueuedSpans ?? 100_000, pricer: options.pricer, rateLimiter: options.rateLimiter });
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
-  const server: http.Server = createOtlpHttpReceiver({ consumer, verifier, maxBodyBytes, isHealthy: async () => true, log: () => undefined });
+  const server: http.Server = createOtlpHttpReceiver({ consumer, verifier, maxBodyBytes, isHealthy: async () => true, log: options.log ?? (() => undefined) });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes, log: () => undefined, port: 0, host: "127.0.0.1" });
+  const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes, log: options.log ?? (() => undefined), port: 0, host: "127.0.0.1" });
   return {
     httpUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     grpcUrl: `http://127.0.0.1:${grpc.port}`,
     consumer,
+    /** The OTLP/HTTP server, e.g. to observe responses (`server.on("request", …)`). */
+    httpServer: server,
     stop: async () => {
       await new Promise((r) => server.close(r));
       await grpc.close();

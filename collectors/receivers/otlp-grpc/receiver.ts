@@ -1,5 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { CollectorError } from "../../errors.ts";
+import { verifyIngestKey } from "../verify-ingest-key.ts";
 import type { KeyVerifier, OtlpConsumer, Signal } from "../../types.ts";
 
 export type OtlpGrpcReceiverSettings = {
@@ -48,9 +49,9 @@ function keyFrom(metadata: grpc.Metadata): string | null {
 function handler(settings: OtlpGrpcReceiverSettings, signal: Signal): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     void (async () => {
-      const key = await settings.verifier.verify(keyFrom(call.metadata), "ingest");
+      const key = await verifyIngestKey(settings.verifier, keyFrom(call.metadata));
       if (!key) throw new CollectorError(401, "missing, invalid or revoked ingest key (metadata authorization: Bearer <ingest key>)");
-      const result = await settings.consumer.consume({ signal, orgId: key.orgId, body: call.request, encoding: "protobuf" });
+      const result = await settings.consumer.consume({ signal, orgId: key.orgId, keyId: key.keyId, body: call.request, encoding: "protobuf" });
       callback(null, Buffer.from(settings.consumer.encodeResponse(signal, result, "protobuf")));
     })().catch((error: unknown) => {
       if (error instanceof CollectorError) {

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { CollectorError, unauthorized, unsupportedMediaType } from "../../errors.ts";
+import { verifyIngestKey } from "../verify-ingest-key.ts";
 import type { KeyVerifier, OtlpConsumer, OtlpEncoding, Signal } from "../../types.ts";
 import { readBody } from "./read-body.ts";
 
@@ -69,16 +70,17 @@ async function handle(settings: OtlpHttpReceiverSettings, req: IncomingMessage, 
       req.resume();
       throw unsupportedMediaType(`unsupported Content-Type ${req.headers["content-type"] ?? "(none)"}; use application/x-protobuf or application/json`);
     }
-    const key = await settings.verifier.verify(bearerToken(req), "ingest");
+    const key = await verifyIngestKey(settings.verifier, bearerToken(req));
     if (!key) {
       req.resume();
       throw unauthorized("missing, invalid or revoked ingest key (send Authorization: Bearer <ingest key>)");
     }
     const body = await readBody(req, settings.maxBodyBytes);
-    const result = await settings.consumer.consume({ signal, orgId: key.orgId, body, encoding });
+    const result = await settings.consumer.consume({ signal, orgId: key.orgId, keyId: key.keyId, body, encoding });
     res.writeHead(200, { "content-type": encoding === "json" ? "application/json" : "application/x-protobuf" });
     res.end(settings.consumer.encodeResponse(signal, result, encoding));
   } catch (error) {
+    if (!req.complete) req.resume(); // discard an unread body so the connection stays usable
     if (error instanceof CollectorError) return sendError(res, encoding ?? "json", error);
     throw error;
   }
@@ -86,9 +88,9 @@ async function handle(settings: OtlpHttpReceiverSettings, req: IncomingMessage, 
 
 /** google.rpc.Status { code (field 1), message (field 2) } as JSON or hand-encoded protobuf. */
 function sendError(res: ServerResponse, encoding: OtlpEncoding, error: CollectorError): void {
-  const headers: Record<string, string> = { "content-type": encoding === "json" ? "application/json" : "application/x-protobuf" };
-  if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
-  res.writeHead(error.httpStatus, headers);
+  res.setHeader("content-type", encoding === "json" ? "application/json" : "application/x-protobuf");
+  if (error.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(error.retryAfterSeconds));
+  res.writeHead(error.httpStatus);
   const grpcCode = GRPC_CODE[error.httpStatus] ?? 2;
   if (encoding === "json") {
     res.end(JSON.stringify({ code: grpcCode, message: error.message }));

@@ -37,4 +37,16 @@ describe("environment validation", () => {
     resetEnvCache();
     expect(() => getEnv()).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
   });
+
+  it("per-key ingest rate limits: defaults, 0 disables, bad values are named", () => {
+    resetEnvCache();
+    expect(getEnv()).toMatchObject({ OTLP_KEY_REQUESTS_PER_SEC: 100, OTLP_KEY_REQUEST_BURST: 200, OTLP_KEY_SPANS_PER_SEC: 25_000, OTLP_KEY_SPAN_BURST: 100_000 });
+    process.env.OTLP_KEY_SPANS_PER_SEC = "0";
+    resetEnvCache();
+    expect(getEnv().OTLP_KEY_SPANS_PER_SEC).toBe(0);
+    process.env.OTLP_KEY_REQUESTS_PER_SEC = "-1";
+    process.env.OTLP_KEY_SPAN_BURST = "0";
+    resetEnvCache();
+    expect(() => getEnv()).toThrow(/OTLP_KEY_REQUESTS_PER_SEC[\s\S]*OTLP_KEY_SPAN_BURST/);
+  });
 });
