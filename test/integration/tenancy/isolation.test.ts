@@ -55,6 +55,11 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["gpuPools.scrapeTargets", () => asA.gpuPools.scrapeTargets(onB)],
       ["gpuPools.createScrapeTarget", () => asA.gpuPools.createScrapeTarget({ ...onB, target: { url: "http://127.0.0.1:9400/metrics" } })],
       ["gpuPools.deleteScrapeTarget", () => asA.gpuPools.deleteScrapeTarget({ ...onB, id: "x" })],
+      ["whatif.traffic", () => asA.whatif.traffic({ ...onB, period: "7d" })],
+      ["whatif.run", () => asA.whatif.run({ ...onB, period: "7d", scenarios: [] })],
+      ["whatif.scenarios", () => asA.whatif.scenarios(onB)],
+      ["whatif.saveScenario", () => asA.whatif.saveScenario({ ...onB, name: "steal", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 10 }] })],
+      ["whatif.deleteScenario", () => asA.whatif.deleteScenario({ ...onB, id: "x" })],
     ];
     for (const [name, call] of attempts) {
       await expect(call(), name).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -89,6 +94,16 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     expect((await callerFor(db, b.user).tasks.list({ orgSlug: b.org.slug })).total).toBe(1);
     const overview = await asA.costs.overview({ orgSlug: a.org.slug, period: "30d" });
     expect(overview.current.tasks).toBe(0);
+  });
+
+  it("cannot list, overwrite or delete another org's saved what-if scenarios through its own org", async () => {
+    const saved = await callerFor(db, b.user).whatif.saveScenario({ orgSlug: b.org.slug, name: "b plan", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 10 }] });
+    const asA = callerFor(db, a.user);
+    await expect(asA.whatif.saveScenario({ orgSlug: a.org.slug, id: saved.id, name: "hijack", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 90 }] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.whatif.deleteScenario({ orgSlug: a.org.slug, id: saved.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await asA.whatif.scenarios({ orgSlug: a.org.slug })).toEqual([]);
+    expect((await asA.whatif.traffic({ orgSlug: a.org.slug, period: "30d" })).rows).toEqual([]);
+    expect((await callerFor(db, b.user).whatif.scenarios({ orgSlug: b.org.slug })).map((s) => s.name)).toEqual(["b plan"]);
   });
 
   it("lists only the org's own API keys, prefixes only", async () => {
