@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PRECISIONS } from "../gpu-model/catalog.ts";
+import { ModelSpecSchema, PRECISIONS } from "../gpu-model/catalog.ts";
 import type { Scenario } from "./types.ts";
 
 /** zod schemas for scenario lists: validate what a client sends and what a saved row holds before it reaches the engine. */
@@ -16,7 +16,7 @@ const SelfHostSchema = z.object({
   kind: z.literal("self-host"),
   match: TrafficMatchSchema,
   gpuId: name,
-  model: name, // catalog id (user-defined model specs are not stored in scenarios)
+  model: z.union([name, ModelSpecSchema]), // catalog id, or a user-defined model
   gpusPerReplica: z.number().int().min(1).max(64),
   precision,
   kvPrecision: precision.optional(),
