@@ -6,7 +6,11 @@ const monthly = (page: Page) => page.getByTestId("simulated-monthly");
 /** The what-if page on the demo org's real (back-filled) traffic, engine in the browser. */
 test("what-if: scenarios on the demo org's traffic change the simulated monthly cost; save and compare", async ({ page }) => {
   await signInAsDemo(page);
-  await gotoWhenReady(page, "/o/demo/what-if?period=7d", () => expect(page.getByTestId("actual-monthly")).toHaveText(/\$[1-9]/, { timeout: 3_000 }));
+  // Ready once the back-filled history is settled into tasks and rolled up for all four demo features.
+  await gotoWhenReady(page, "/o/demo/what-if?period=7d", async () => {
+    await expect(page.getByText(/\b4 features\b/)).toBeVisible({ timeout: 3_000 });
+    await expect(page.getByRole("row", { name: /^IPD/ }).getByRole("cell").nth(1)).toHaveText(/[1-9][\d.]* tasks\/\$/, { timeout: 1_000 });
+  });
   const actual = await page.getByTestId("actual-monthly").textContent();
   await expect(monthly(page)).toHaveText(actual!); // no scenario yet: simulated = actual
 
@@ -26,7 +30,7 @@ test("what-if: scenarios on the demo org's traffic change the simulated monthly 
   await page.getByLabel("Scenario name").fill("trim 60%");
   await page.getByRole("button", { name: "Save current scenarios" }).click();
   const saved = page.getByRole("region", { name: "Saved scenarios" });
-  await expect(saved.getByRole("cell", { name: "trim 60%" })).toBeVisible();
+  await expect(saved.getByRole("cell", { name: "trim 60%", exact: true })).toBeVisible();
 
   // A second list: self-host the API traffic on auto-sized H100s (pools, GPU count and utilization appear).
   await trim.getByRole("button", { name: "Remove" }).click();
@@ -35,7 +39,7 @@ test("what-if: scenarios on the demo org's traffic change the simulated monthly 
   await expect(page.getByRole("cell", { name: /llama-3.1-70b fp8 on \d+ × 2 h100-sxm/ })).toBeVisible();
   await page.getByLabel("Scenario name").fill("self-host 70B");
   await page.getByRole("button", { name: "Save current scenarios" }).click();
-  await expect(saved.getByRole("cell", { name: "self-host 70B" })).toBeVisible();
+  await expect(saved.getByRole("cell", { name: "self-host 70B", exact: true })).toBeVisible();
 
   await saved.getByLabel("Compare trim 60%").check();
   await saved.getByLabel("Compare self-host 70B").check();

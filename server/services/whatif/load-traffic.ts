@@ -14,6 +14,8 @@ export type WhatIfTraffic = {
   prices: EffectivePrice[];
   unpricedCalls: number; // API calls with no price: in the call counts, not in any cost
   pools: WhatIfPool[];
+  /** The org's existing GPU pools in the period (the rollups carry their cost, not their size or utilization). */
+  actualGpus: { gpuCount: number; meanUtilization: number | null };
 };
 
 type RollupRow = {
@@ -33,7 +35,7 @@ const key = (feature: string, provider: string, model: string): string => `${fea
 export async function loadWhatIfTraffic({ ctx, preset, nowMs }: { ctx: OrgContext; preset: PeriodPreset; nowMs: number }): Promise<WhatIfTraffic> {
   requirePermission(ctx, "costs:read");
   const p = resolvePeriod(preset, nowMs);
-  const [rollups, pooled, pools] = await Promise.all([
+  const [rollups, pooled, pools, poolHours] = await Promise.all([
     ctx.db.pool.query<RollupRow>(
       `SELECT hour, feature, provider, model, sum(calls) AS calls, sum(unpriced_calls) AS unpriced_calls, sum(input_tokens) AS input_tokens,
          sum(cached_input_tokens) AS cached_input_tokens, sum(cache_write_tokens) AS cache_write_tokens, sum(output_tokens) AS output_tokens,
@@ -49,6 +51,13 @@ export async function loadWhatIfTraffic({ ctx, preset, nowMs }: { ctx: OrgContex
       [ctx.org.id, p.from, p.to],
     ),
     ctx.db.prisma.gpuPool.findMany({ where: { orgId: ctx.org.id }, orderBy: { name: "asc" } }),
+    ctx.db.pool.query<{ gpus: number | null; util: number | null }>(
+      `SELECT (SELECT sum(p.gpu_count) FROM gpu_pools p WHERE p.org_id = $1 AND EXISTS (
+                SELECT 1 FROM gpu_pool_hours h WHERE h.org_id = $1 AND h.pool_id = p.id AND h.hour >= $2 AND h.hour < $3))::int AS gpus,
+              (SELECT sum(h.mean_utilization * p.gpu_count) / nullif(sum(p.gpu_count), 0) FROM gpu_pool_hours h JOIN gpu_pools p ON p.id = h.pool_id AND p.org_id = h.org_id
+                WHERE h.org_id = $1 AND h.hour >= $2 AND h.hour < $3)::float8 AS util`,
+      [ctx.org.id, p.from, p.to],
+    ),
   ]);
   const selfHosted = new Set(pooled.rows.map((r) => key(r.feature, r.provider, r.model)));
   for (const r of rollups.rows) if (!new Decimal(r.gpu_cost_usd).isZero()) selfHosted.add(key(r.feature, r.provider, r.model));
@@ -85,5 +94,6 @@ export async function loadWhatIfTraffic({ ctx, preset, nowMs }: { ctx: OrgContex
     period: { preset, startMs: p.from.getTime(), endMs: p.to.getTime(), hours: Math.round((p.to.getTime() - p.from.getTime()) / HOUR_MS) },
     rows, prices, unpricedCalls,
     pools: pools.map((x) => ({ name: x.name, gpuType: x.gpuType, gpuCount: x.gpuCount, usdPerGpuHour: x.usdPerGpuHour.toString(), servesModels: x.servesModels })),
+    actualGpus: { gpuCount: poolHours.rows[0]?.gpus ?? 0, meanUtilization: poolHours.rows[0]?.util ?? null },
   };
 }

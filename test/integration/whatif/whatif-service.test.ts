@@ -94,6 +94,8 @@ describe("what-if service: the org's hourly rollups and effective prices feed th
     expect(t.unpricedCalls).toBe(1);
     expect(t.rows.reduce((a, r) => a + r.successfulTasks, 0)).toBe(report.totals.successfulTasks);
     expect(t.pools).toEqual([{ name: "pool-a", gpuType: "h100-sxm", gpuCount: 2, usdPerGpuHour: "2", servesModels: ["llama-selfhost"] }]);
+    expect(t.actualGpus.gpuCount).toBe(2);
+    expect(t.actualGpus.meanUtilization).toBeCloseTo(0.25, 9);
   });
 
   it("prices: the org's contract price, the catalog, alternatives; unknown models are left unpriced", async () => {

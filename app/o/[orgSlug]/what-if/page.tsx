@@ -13,6 +13,7 @@ import { ResultsPanel } from "./_parts/results-panel.tsx";
 import { SavedPanel, type SavedScenarioView } from "./_parts/saved-panel.tsx";
 import { newItem, ScenarioBuilder, type ScenarioItem } from "./_parts/scenario-builder.tsx";
 import { trafficChoices } from "./_parts/traffic-context.ts";
+import { withExistingPools } from "./_parts/with-existing-pools.ts";
 
 /** What-if: the org's hourly traffic of the period replayed under scenarios, by the pure engine in the browser. */
 function WhatIf() {
@@ -30,7 +31,7 @@ function WhatIf() {
   const run = useMemo((): { result: WhatIfResult | null; error: string | null } => {
     if (!index || !data) return { result: null, error: null };
     try {
-      return { result: runWhatIf(index, items.map((i) => i.scenario), { prices: data.prices }), error: null };
+      return { result: withExistingPools(runWhatIf(index, items.map((i) => i.scenario), { prices: data.prices }), data.actualGpus), error: null };
     } catch (e) {
       return { result: null, error: (e as Error).message };
     }
@@ -39,11 +40,15 @@ function WhatIf() {
   if (traffic.isPending) return <Loading label="Loading the period's traffic…" />;
   if (traffic.error) return <ErrorState error={traffic.error} onRetry={() => void traffic.refetch()} />;
   if (!index || !choices || !data) return null;
+  const explorer = <ExplorerPanel index={index} meanInputTokens={choices.meanInputTokensPerCall} meanOutputTokens={choices.meanOutputTokensPerCall} defaultUsdPerGpuHour={choices.poolUsdPerGpuHour ?? "2.49"} onAdd={(s) => setItems([...items, newItem(s)])} />;
   if (data.rows.length === 0) {
     return (
-      <EmptyState title="No traffic in this period">
-        <p>What-ifs replay your own hourly traffic. Send LLM spans to the collector (Settings → API keys), or pick a longer period.</p>
-      </EmptyState>
+      <>
+        <EmptyState title="No traffic in this period">
+          <p>What-ifs replay your own hourly traffic. Send LLM spans to the collector (Settings → API keys), or pick a longer period. The GPU model below works without traffic.</p>
+        </EmptyState>
+        {explorer}
+      </>
     );
   }
   const comparing = (saved.data ?? []).filter((s) => compareIds.includes(s.id) && s.invalid === null) as SavedScenarioView[];
@@ -55,7 +60,7 @@ function WhatIf() {
       </p>
       <ScenarioBuilder items={items} choices={choices} onChange={setItems} />
       {run.error ? <div className="error-state" role="alert"><p>This combination cannot be simulated: {run.error}</p></div> : run.result && <ResultsPanel result={run.result} />}
-      <ExplorerPanel index={index} meanInputTokens={choices.meanInputTokensPerCall} meanOutputTokens={choices.meanOutputTokensPerCall} defaultUsdPerGpuHour={choices.poolUsdPerGpuHour ?? "2.49"} onAdd={(s) => setItems([...items, newItem(s)])} />
+      {explorer}
       <SavedPanel
         orgSlug={orgSlug}
         current={items.map((i) => i.scenario)}
@@ -64,7 +69,7 @@ function WhatIf() {
         onCompare={setCompareIds}
         onLoad={(s) => setItems(s.scenarios.map(newItem))}
       />
-      <CompareTable index={index} prices={data.prices} saved={comparing} />
+      <CompareTable index={index} prices={data.prices} actualGpus={data.actualGpus} saved={comparing} />
     </>
   );
 }

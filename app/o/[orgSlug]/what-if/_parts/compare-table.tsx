@@ -4,18 +4,19 @@ import { runWhatIf, type ApiPrice, type TrafficIndex, type WhatIfResult } from "
 import { formatUsd } from "../../../../_charts/format.ts";
 import { METRICS } from "./results-panel.tsx";
 import type { SavedScenarioView } from "./saved-panel.tsx";
+import { withExistingPools, type ActualGpus } from "./with-existing-pools.ts";
 
 type Column = { name: string; result: WhatIfResult | null; error: string | null };
 
 /** Saved scenario lists side by side over the same period's traffic (computed in the browser). */
-export function CompareTable({ index, prices, saved }: { index: TrafficIndex; prices: readonly ApiPrice[]; saved: SavedScenarioView[] }) {
+export function CompareTable({ index, prices, actualGpus, saved }: { index: TrafficIndex; prices: readonly ApiPrice[]; actualGpus: ActualGpus; saved: SavedScenarioView[] }) {
   const columns: Column[] = useMemo(() => saved.map((s) => {
     try {
-      return { name: s.name, result: runWhatIf(index, s.scenarios, { prices }), error: null };
+      return { name: s.name, result: withExistingPools(runWhatIf(index, s.scenarios, { prices }), actualGpus), error: null };
     } catch (e) {
       return { name: s.name, result: null, error: (e as Error).message };
     }
-  }), [index, prices, saved]);
+  }), [index, prices, actualGpus, saved]);
   if (saved.length === 0) return null;
   const actual = columns.find((c) => c.result)?.result?.actual ?? null;
   return (

@@ -60,17 +60,16 @@ export function ExplorerPanel({ index, meanInputTokens, meanOutputTokens, defaul
         <label>Average utilization: {Math.round(utilization * 100)}%<input type="range" min={0.05} max={1} step={0.05} value={utilization} onChange={num(setUtilization)} aria-label="Average utilization" /></label>
         <button type="button" disabled={!offline.fitsInMemory} onClick={() => onAdd({ kind: "self-host", match: { selfHosted: false }, gpuId, model: modelId, gpusPerReplica: gpus, precision, usdPerGpuHour: String(hourly), replicas: "auto", slo: { tpotMs: tpotSlo }, monthlyOpsUsd: String(ops), targetUtilization: 0.8 })}>Add as self-host scenario</button>
       </form>
-      {!offline.fitsInMemory ? (
+      {!offline.fitsInMemory && (
         <p role="alert" className="error">{workload.model.name} at {precision} needs {offline.weightsGBPerGpu.toFixed(1)} GB per GPU: no room for the KV cache on {gpus} × {workload.gpu.name}.</p>
-      ) : (
-        <div className="kpis">
-          <div className="kpi"><div className="kpi-label">Offline max, output tokens/s (replica)</div><div className="kpi-value" data-testid="whatif-throughput">{formatCount(Math.round(offline.outputTokensPerSecond))}</div></div>
-          <div className="kpi"><div className="kpi-label">At the SLO: batch · tokens/s</div><div className="kpi-value small">{op.meetsSlo ? `${op.prediction.batch} · ${formatCount(Math.round(op.prediction.outputTokensPerSecond))}` : "misses the SLO at batch 1"}</div></div>
-          <div className="kpi"><div className="kpi-label">TTFT / TPOT at the SLO point</div><div className="kpi-value small">{op.prediction.ttftMs.toFixed(0)} ms / {op.prediction.tpotMs.toFixed(1)} ms</div></div>
-          <div className="kpi"><div className="kpi-label">USD per 1M output tokens (100% busy, offline)</div><div className="kpi-value">{formatUsd(offline.usdPerMillionOutputTokens)}</div></div>
-          <div className="kpi"><div className="kpi-label">Your API, USD per 1M output tokens (input included)</div><div className="kpi-value">{apiPrice === null ? "—" : formatUsd(apiPrice)}</div></div>
-        </div>
       )}
+      <div className="kpis">
+        <div className="kpi"><div className="kpi-label">Offline max, output tokens/s (replica)</div><div className="kpi-value" data-testid="whatif-throughput">{offline.fitsInMemory ? formatCount(Math.round(offline.outputTokensPerSecond)) : "does not fit"}</div></div>
+        <div className="kpi"><div className="kpi-label">At the SLO: batch · tokens/s</div><div className="kpi-value small">{!offline.fitsInMemory ? "—" : op.meetsSlo ? `${op.prediction.batch} · ${formatCount(Math.round(op.prediction.outputTokensPerSecond))}` : "misses the SLO at batch 1"}</div></div>
+        <div className="kpi"><div className="kpi-label">TTFT / TPOT at the SLO point</div><div className="kpi-value small">{offline.fitsInMemory ? `${op.prediction.ttftMs.toFixed(0)} ms / ${op.prediction.tpotMs.toFixed(1)} ms` : "—"}</div></div>
+        <div className="kpi"><div className="kpi-label">USD per 1M output tokens (100% busy, offline)</div><div className="kpi-value">{offline.fitsInMemory ? formatUsd(offline.usdPerMillionOutputTokens) : "—"}</div></div>
+        <div className="kpi"><div className="kpi-label">Your API, USD per 1M output tokens (input included)</div><div className="kpi-value">{apiPrice === null ? "—" : formatUsd(apiPrice)}</div></div>
+      </div>
       <div className="two-col">
         <div>
           <h3>Throughput–latency frontier (by batch size)</h3>
