@@ -30,7 +30,7 @@ export function SelfHostEditor({ s, choices, onChange }: { s: SelfHostScenario; 
       )}
       <PercentSlider label="Target peak utilization" value={s.targetUtilization ?? 0.8} onChange={(targetUtilization) => set({ targetUtilization: Math.max(0.05, targetUtilization) })} />
       {s.overflow === "api" && (
-        <NumberField label="Baseline: size for this percentile of hourly demand (%)" value={s.baselinePercentile ?? 50} min={1} max={100} onChange={(baselinePercentile) => set({ baselinePercentile })} />
+        <NumberField label="Baseline: size for this percentile of hourly demand (%)" value={s.baselinePercentile ?? 80} min={1} max={100} onChange={(baselinePercentile) => set({ baselinePercentile })} />
       )}
       <label className="checkbox"><input type="checkbox" checked={s.overflow === "api"} onChange={(e) => set({ overflow: e.target.checked ? "api" : "none" })} /> overflow peaks to the API (hybrid)</label>
     </div>

@@ -57,7 +57,7 @@ export function defaultScenario(key: string, c: TrafficChoices): Scenario {
   const cheapest = [...c.prices].sort((a, b) => Number(a.outputUsdPerMTok) - Number(b.outputUsdPerMTok))[0];
   switch (key) {
     case "self-host": return selfHost;
-    case "hybrid": return { ...selfHost, overflow: "api", baselinePercentile: 50 };
+    case "hybrid": return { ...selfHost, overflow: "api", baselinePercentile: 80 };
     case "quantization": return { kind: "quantization", precision: "int4" };
     case "cascade": return { kind: "cascade", match: { ...API_TRAFFIC }, share: 0.5, escalationRate: 0.1, target: { provider: cheapest?.provider ?? "openai", model: cheapest?.model ?? "gpt-4o-mini" } };
     case "cache": return { kind: "cache", match: { ...API_TRAFFIC }, semanticHitRate: 0.1, promptCacheHitRate: 0.3 };
