@@ -52,3 +52,14 @@ test("what-if: scenarios on the demo org's traffic change the simulated monthly 
   await expect(page.getByTestId("break-even")).toContainText("output tokens/month");
   await page.screenshot({ path: "test-results/e2e/screens/what-if-scenarios.png", fullPage: true });
 });
+
+test("GPUs page: the GPU model calibrated on the demo pool, predicted vs observed", async ({ page }) => {
+  await signInAsDemo(page);
+  await gotoWhenReady(page, "/o/demo/gpus?period=7d", () => expect(page.getByTestId("calibration-error-after")).toHaveText(/^\d+%$/, { timeout: 3_000 }));
+  const panel = page.getByLabel("Model calibration");
+  await expect(panel).toContainText("llama-3.1-70b at fp8 on 1 × 2 h100-sxm");
+  await panel.getByLabel("Served precision").selectOption("bf16");
+  await expect(panel).toContainText("llama-3.1-70b at bf16");
+  await expect(panel.getByText("tokens/s (log)")).toBeVisible();
+  await page.screenshot({ path: "test-results/e2e/screens/gpus-calibration.png", fullPage: true });
+});

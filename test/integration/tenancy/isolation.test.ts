@@ -55,6 +55,7 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["gpuPools.scrapeTargets", () => asA.gpuPools.scrapeTargets(onB)],
       ["gpuPools.createScrapeTarget", () => asA.gpuPools.createScrapeTarget({ ...onB, target: { url: "http://127.0.0.1:9400/metrics" } })],
       ["gpuPools.deleteScrapeTarget", () => asA.gpuPools.deleteScrapeTarget({ ...onB, id: "x" })],
+      ["gpuPools.calibration", () => asA.gpuPools.calibration({ ...onB, id: "x" })],
       ["whatif.traffic", () => asA.whatif.traffic({ ...onB, period: "7d" })],
       ["whatif.run", () => asA.whatif.run({ ...onB, period: "7d", scenarios: [] })],
       ["whatif.scenarios", () => asA.whatif.scenarios(onB)],
@@ -83,6 +84,7 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     const pool2 = { name: "hijack", gpuType: "a10g", gpuCount: 1, usdPerGpuHour: "0.01" };
     await expect(asA.gpuPools.update({ orgSlug: a.org.slug, id: pool.id, pool: pool2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(asA.gpuPools.delete({ orgSlug: a.org.slug, id: pool.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.gpuPools.calibration({ orgSlug: a.org.slug, id: pool.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await asA.gpuPools.list({ orgSlug: a.org.slug })).toEqual([]);
     await db.pool.query(
       `INSERT INTO tasks (org_id, task_key, outcome, start_time, end_time, calls, failed_calls, retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, is_loop, trace_ids)
