@@ -36,15 +36,21 @@ export async function saveScenario({ ctx, input }: { ctx: OrgContext; input: Sav
   const parsed = SaveScenarioInputSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const { id, name, scenarios } = parsed.data;
+  const conflict = new ConflictError(`a saved scenario named ${name} exists already`);
   const clash = await ctx.db.prisma.whatIfScenario.findFirst({ where: { orgId: ctx.org.id, name, ...(id ? { NOT: { id } } : {}) } });
-  if (clash) throw new ConflictError(`a saved scenario named ${name} exists already`);
-  if (id) {
-    const updated = await ctx.db.prisma.whatIfScenario.updateMany({ where: { id, orgId: ctx.org.id }, data: { name, scenarios, updatedAt: new Date() } });
-    if (updated.count === 0) throw new NotFoundError("saved scenario", id);
-    return toSaved(await ctx.db.prisma.whatIfScenario.findFirstOrThrow({ where: { id, orgId: ctx.org.id } }));
+  if (clash) throw conflict;
+  try {
+    if (id) {
+      const updated = await ctx.db.prisma.whatIfScenario.updateMany({ where: { id, orgId: ctx.org.id }, data: { name, scenarios, updatedAt: new Date() } });
+      if (updated.count === 0) throw new NotFoundError("saved scenario", id);
+      return toSaved(await ctx.db.prisma.whatIfScenario.findFirstOrThrow({ where: { id, orgId: ctx.org.id } }));
+    }
+    return toSaved(await ctx.db.prisma.whatIfScenario.create({ data: { id: crypto.randomUUID(), orgId: ctx.org.id, name, scenarios, createdByUserId: actorUserId(ctx.actor) } }));
+  } catch (error) {
+    // Two saves of one name at once: the unique (org, name) index lets one win; the other is the same conflict.
+    if ((error as { code?: string }).code === "P2002") throw conflict;
+    throw error;
   }
-  const row = await ctx.db.prisma.whatIfScenario.create({ data: { id: crypto.randomUUID(), orgId: ctx.org.id, name, scenarios, createdByUserId: actorUserId(ctx.actor) } });
-  return toSaved(row);
 }
 
 export async function deleteSavedScenario({ ctx, id }: { ctx: OrgContext; id: string }): Promise<void> {

@@ -137,6 +137,11 @@ describe("what-if service: the org's hourly rollups and effective prices feed th
     const saved = await owner.whatif.saveScenario({ orgSlug: slug, name: "cache support", scenarios });
     expect(saved).toMatchObject({ name: "cache support", scenarios, createdByUserId: org.user.id, invalid: null });
     await expect(owner.whatif.saveScenario({ orgSlug: slug, name: "cache support", scenarios })).rejects.toMatchObject({ code: "CONFLICT" });
+    const raced = await Promise.allSettled([0, 1, 2].map(() => owner.whatif.saveScenario({ orgSlug: slug, name: "raced", scenarios })));
+    expect(raced.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected", "rejected"]);
+    for (const r of raced) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "CONFLICT" });
+    const winner = raced.find((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof owner.whatif.saveScenario>>> => r.status === "fulfilled")!;
+    await owner.whatif.deleteScenario({ orgSlug: slug, id: winner.value.id });
     await expect(owner.whatif.saveScenario({ orgSlug: slug, name: "bad", scenarios: [{ kind: "cache", match: {}, semanticHitRate: 2 }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(owner.whatif.saveScenario({ orgSlug: slug, name: "empty", scenarios: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const renamed = await owner.whatif.saveScenario({ orgSlug: slug, id: saved.id, name: "cache support 20%", scenarios });
