@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PERIOD_PRESETS } from "../../domain/costs/period.ts";
 import { ScenarioListSchema } from "../../domain/whatif/schema.ts";
-import { loadWhatIfTraffic } from "../../services/whatif/load-traffic.ts";
+import { loadWhatIfTrafficColumns } from "../../services/whatif/load-traffic.ts";
 import { runWhatIfScenarios } from "../../services/whatif/run-scenarios.ts";
 import { deleteSavedScenario, listSavedScenarios, saveScenario, SaveScenarioInputSchema } from "../../services/whatif/saved-scenarios.ts";
 import { createTRPCRouter, orgProcedure } from "../trpc.ts";
@@ -9,8 +9,8 @@ import { createTRPCRouter, orgProcedure } from "../trpc.ts";
 const Period = z.enum(PERIOD_PRESETS).default("30d");
 
 export const whatifRouter = createTRPCRouter({
-  /** Hourly traffic + effective prices of a period: the page runs the engine on it in the browser. */
-  traffic: orgProcedure.input(z.object({ period: Period })).query(({ ctx, input }) => loadWhatIfTraffic({ ctx: ctx.orgCtx, preset: input.period, nowMs: Date.now() })),
+  /** Hourly traffic (in columns) + effective prices of a period: the page runs the engine on it in the browser. */
+  traffic: orgProcedure.input(z.object({ period: Period })).query(({ ctx, input }) => loadWhatIfTrafficColumns({ ctx: ctx.orgCtx, preset: input.period, nowMs: Date.now() })),
   run: orgProcedure
     .input(z.object({ period: Period, scenarios: ScenarioListSchema }))
     .query(({ ctx, input }) => runWhatIfScenarios({ ctx: ctx.orgCtx, preset: input.period, scenarios: input.scenarios, nowMs: Date.now() })),

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
 import { resolvePeriod, type PeriodPreset } from "../../domain/costs/period.ts";
+import { encodeTrafficColumns, type TrafficColumns } from "../../domain/whatif/traffic-columns.ts";
 import type { HourlyTrafficRow } from "../../domain/whatif/types.ts";
 import { ALTERNATIVES } from "../costs/get-pricing-review.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
@@ -79,7 +80,7 @@ export async function loadWhatIfTraffic({ ctx, preset, nowMs }: { ctx: OrgContex
     return {
       hourStartMs: r.hour.getTime(), feature: r.feature, provider: r.provider || null, model: r.model || null, calls,
       inputTokens: Number(r.input_tokens), cachedInputTokens: Number(r.cached_input_tokens), cacheWriteTokens: Number(r.cache_write_tokens),
-      outputTokens: Number(r.output_tokens), costUsd: r.cost_usd, tasks: Number(r.tasks), successfulTasks: Number(r.successful_tasks), isSelfHosted,
+      outputTokens: Number(r.output_tokens), costUsd: new Decimal(r.cost_usd).toString(), tasks: Number(r.tasks), successfulTasks: Number(r.successful_tasks), isSelfHosted,
     };
   });
   const usage = [...apiUsage.values()];
@@ -96,4 +97,12 @@ export async function loadWhatIfTraffic({ ctx, preset, nowMs }: { ctx: OrgContex
     pools: pools.map((x) => ({ name: x.name, gpuType: x.gpuType, gpuCount: x.gpuCount, usdPerGpuHour: x.usdPerGpuHour.toString(), servesModels: x.servesModels })),
     actualGpus: { gpuCount: poolHours.rows[0]?.gpus ?? 0, meanUtilization: poolHours.rows[0]?.util ?? null },
   };
+}
+
+export type WhatIfTrafficWire = Omit<WhatIfTraffic, "rows"> & { columns: TrafficColumns };
+
+/** The same traffic for the browser, in columns (the page decodes it and runs the engine itself). */
+export async function loadWhatIfTrafficColumns(options: { ctx: OrgContext; preset: PeriodPreset; nowMs: number }): Promise<WhatIfTrafficWire> {
+  const { rows, ...rest } = await loadWhatIfTraffic(options);
+  return { ...rest, columns: encodeTrafficColumns(rows, rest.period.startMs) };
 }

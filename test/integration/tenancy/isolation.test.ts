@@ -104,7 +104,7 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     await expect(asA.whatif.saveScenario({ orgSlug: a.org.slug, id: saved.id, name: "hijack", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 90 }] })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(asA.whatif.deleteScenario({ orgSlug: a.org.slug, id: saved.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await asA.whatif.scenarios({ orgSlug: a.org.slug })).toEqual([]);
-    expect((await asA.whatif.traffic({ orgSlug: a.org.slug, period: "30d" })).rows).toEqual([]);
+    expect((await asA.whatif.traffic({ orgSlug: a.org.slug, period: "30d" })).columns.group).toEqual([]);
     expect((await callerFor(db, b.user).whatif.scenarios({ orgSlug: b.org.slug })).map((s) => s.name)).toEqual(["b plan"]);
   });
 

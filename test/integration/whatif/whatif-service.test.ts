@@ -7,6 +7,7 @@ import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
 import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { loadWhatIfTraffic } from "../../../server/services/whatif/load-traffic.ts";
+import { decodeTrafficColumns } from "../../../server/domain/whatif/traffic-columns.ts";
 import { addTestMember, callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
@@ -125,9 +126,12 @@ describe("what-if service: the org's hourly rollups and effective prices feed th
     await expect(caller.whatif.run({ ...base, scenarios: [{ kind: "self-host", match: {}, gpuId: "tpu-9000", model: "llama-3.1-8b", gpusPerReplica: 1, precision: "fp8", usdPerGpuHour: "1", replicas: 1 }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  it("traffic over tRPC matches the service", async () => {
-    const t = await callerFor(db, org.user).whatif.traffic({ orgSlug: org.org.slug, period: "24h" });
-    expect(t.rows).toHaveLength(5);
+  it("traffic over tRPC is the service's rows in columns", async () => {
+    const wire = await callerFor(db, org.user).whatif.traffic({ orgSlug: org.org.slug, period: "24h" });
+    const service = await loadWhatIfTraffic({ ctx: org.systemCtx, preset: "24h", nowMs: Date.now() });
+    expect(wire.columns.groups).toHaveLength(4);
+    expect(decodeTrafficColumns(wire.columns)).toEqual(service.rows);
+    expect(wire.prices).toEqual(service.prices);
   });
 
   it("saves, lists, renames and deletes scenario lists; validates on write and on read; viewers only read", async () => {

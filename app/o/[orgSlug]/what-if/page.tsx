@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { Suspense, useMemo, useState } from "react";
-import { indexTraffic, runWhatIf, type WhatIfResult } from "~/server/domain/whatif/index.ts";
+import { decodeTrafficColumns, indexTraffic, runWhatIf, type WhatIfResult } from "~/server/domain/whatif/index.ts";
 import { formatCount } from "../../../_charts/format.ts";
 import { PeriodPicker, usePeriod } from "../../../_components/period-picker.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../_components/states.tsx";
@@ -25,7 +25,8 @@ function WhatIf() {
   const saved = useQuery(trpc.whatif.scenarios.queryOptions({ orgSlug }));
   const [items, setItems] = useState<ScenarioItem[]>([]);
   const [compareIds, setCompareIds] = useState<string[]>([]);
-  const data = traffic.data;
+  const wire = traffic.data;
+  const data = useMemo(() => (wire ? { ...wire, rows: decodeTrafficColumns(wire.columns) } : undefined), [wire]);
   const index = useMemo(() => (data ? indexTraffic(data.rows, { startMs: data.period.startMs, endMs: data.period.endMs }) : null), [data]);
   const choices = useMemo(() => (data ? trafficChoices(data.rows, data.prices, data.pools) : null), [data]);
   const run = useMemo((): { result: WhatIfResult | null; error: string | null } => {

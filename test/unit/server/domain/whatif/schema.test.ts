@@ -29,3 +29,16 @@ describe("scenario list schema", () => {
     ]) expect(ScenarioListSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });
+
+describe("traffic columns (the wire format of whatif.traffic)", () => {
+  it("round-trips rows exactly, each group key once", async () => {
+    const { decodeTrafficColumns, encodeTrafficColumns } = await import("../../../../../server/domain/whatif/traffic-columns.ts");
+    const T0 = Date.UTC(2026, 0, 1);
+    const row = (h: number, feature: string, provider: string | null, isSelfHosted = false) => ({ hourStartMs: T0 + h * 3_600_000, feature, provider, model: provider ? "m" : null, calls: h + 1, inputTokens: 10, cachedInputTokens: 2, cacheWriteTokens: 1, outputTokens: 5, costUsd: `0.00${h}1`, tasks: 1, successfulTasks: 1, isSelfHosted });
+    const rows = [row(0, "a", "openai"), row(1, "a", "openai"), row(1, "", null), row(2, "a", "openai", true), row(3, "b", "openai")];
+    const c = encodeTrafficColumns(rows, T0);
+    expect(c.groups).toHaveLength(4);
+    expect(c.hour).toEqual([0, 1, 1, 2, 3]);
+    expect(decodeTrafficColumns(c)).toEqual(rows);
+  });
+});
