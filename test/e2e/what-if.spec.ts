@@ -6,9 +6,10 @@ const monthly = (page: Page) => page.getByTestId("simulated-monthly");
 /** The what-if page on the demo org's real (back-filled) traffic, engine in the browser. */
 test("what-if: scenarios on the demo org's traffic change the simulated monthly cost; save and compare", async ({ page }) => {
   await signInAsDemo(page);
-  // Ready once the back-filled history is settled into tasks and rolled up for all four demo features.
+  // Ready once the back-filled history is settled into tasks and rolled up for the four demo features.
   await gotoWhenReady(page, "/o/demo/what-if?period=7d", async () => {
-    await expect(page.getByText(/\b4 features\b/)).toBeVisible({ timeout: 3_000 });
+    // (live calls not settled yet can add a transient feature named after the service, so: at least four)
+    await expect(page.getByText(/\b([4-9]|\d{2,}) features\b/)).toBeVisible({ timeout: 3_000 });
     await expect(page.getByRole("row", { name: /^IPD/ }).getByRole("cell").nth(1)).toHaveText(/[1-9][\d.]* tasks\/\$/, { timeout: 1_000 });
   });
   const actual = await page.getByTestId("actual-monthly").textContent();
