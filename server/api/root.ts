@@ -6,6 +6,7 @@ import { pricesRouter } from "./routers/prices.ts";
 import { tasksRouter } from "./routers/tasks.ts";
 import { membersRouter } from "./routers/members.ts";
 import { orgsRouter } from "./routers/orgs.ts";
+import { whatifRouter } from "./routers/whatif.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   gpuPools: gpuPoolsRouter,
   prices: pricesRouter,
   tasks: tasksRouter,
+  whatif: whatifRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "keys:manage",
   "members:read",
   "members:manage",
+  "scenarios:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -22,9 +23,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS,
   // Engineers run the telemetry side: collectors, pools, alerts; not prices, keys or people.
-  engineer: [...READ, "alerts:manage", "collectors:manage", "pools:manage"],
-  // Finance reads everything and manages alerts (budgets); never touches collectors.
-  finance: [...READ, "alerts:manage"],
+  engineer: [...READ, "alerts:manage", "collectors:manage", "pools:manage", "scenarios:manage"],
+  // Finance reads everything, manages alerts (budgets) and saves what-if scenarios; never touches collectors.
+  finance: [...READ, "alerts:manage", "scenarios:manage"],
   viewer: READ,
 };
 

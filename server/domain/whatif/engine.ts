@@ -117,7 +117,8 @@ export function runWhatIf(index: TrafficIndex, scenarios: readonly Scenario[], o
   const poolResults: PoolResult[] = plans.map((plan, i) => {
     const s = pools[i]!;
     const gpuCost = new Decimal(s.usdPerGpuHour).mul(plan.replicas * s.gpusPerReplica).mul(index.hours);
-    const opsCost = new Decimal(s.monthlyOpsUsd ?? "0").mul(index.hours).div(HOURS_PER_MONTH).toDecimalPlaces(6);
+    // A pool sized to zero replicas does not exist: no GPUs and no operations cost.
+    const opsCost = plan.replicas > 0 ? new Decimal(s.monthlyOpsUsd ?? "0").mul(index.hours).div(HOURS_PER_MONTH).toDecimalPlaces(6) : new Decimal(0);
     let overflowCost = new Decimal(0);
     if (s.overflow === "api") {
       for (const { st, ownCost } of pooled.filter((x) => x.st.pool === i)) {

@@ -5,3 +5,4 @@ export { findPrice, priceTokens, type TokenCounts } from "./pricing.ts";
 export { runWhatIf, type WhatIfOptions } from "./engine.ts";
 export { planPool, type PoolDemand, type PoolPlan } from "./pool.ts";
 export { blendedApiUsdPerMOutputTokens, breakEvenChart, type BreakEvenChart, type BreakEvenInput, type BreakEvenPoint } from "./break-even.ts";
+export { decodeTrafficColumns, encodeTrafficColumns, type TrafficColumns } from "./traffic-columns.ts";

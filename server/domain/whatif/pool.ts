@@ -77,6 +77,7 @@ export function planPool(s: SelfHostScenario, demand: PoolDemand, hours: number,
   if (s.replicas === "auto") {
     const sizing = hybrid ? percentileOf(demand.hourlyOutput, s.baselinePercentile ?? 80) : percentileOf(demand.hourlyOutput, 100);
     replicas = sizing > 0 ? Math.max(1, Math.ceil(sizing / (capacityPerHour * target))) : 0;
+    if (replicas === 0 && output > 0) warnings.push(`${model.id} on ${gpu.id}: the p${hybrid ? (s.baselinePercentile ?? 80) : 100} hour has no demand, so auto-sizing gives no replicas (everything stays on the API)`);
   } else replicas = s.replicas;
   const full = capacityPerHour * replicas;
   const ceiling = hybrid ? full * target : full;

@@ -48,7 +48,7 @@ export type SelfHostScenario = {
   targetUtilization?: number; // 0..1, headroom for peaks inside an hour (default 0.8)
   monthlyOpsUsd?: string; // engineering / operations cost of running the pool
   overflow?: "api" | "none"; // hybrid: traffic above the pool's capacity stays on its current API (default none)
-  baselinePercentile?: number; // hybrid + auto: size the pool for this percentile of hourly demand (default 50)
+  baselinePercentile?: number; // hybrid + auto: size the pool for this percentile of hourly demand (default 80)
 };
 
 /** 2: quantize the self-hosted pools and/or move their operating point (batch or SLO). */

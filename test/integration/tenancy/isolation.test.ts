@@ -60,6 +60,12 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["gpuPools.scrapeTargets", () => asA.gpuPools.scrapeTargets(onB)],
       ["gpuPools.createScrapeTarget", () => asA.gpuPools.createScrapeTarget({ ...onB, target: { url: "http://127.0.0.1:9400/metrics" } })],
       ["gpuPools.deleteScrapeTarget", () => asA.gpuPools.deleteScrapeTarget({ ...onB, id: "x" })],
+      ["gpuPools.calibration", () => asA.gpuPools.calibration({ ...onB, id: "x" })],
+      ["whatif.traffic", () => asA.whatif.traffic({ ...onB, period: "7d" })],
+      ["whatif.run", () => asA.whatif.run({ ...onB, period: "7d", scenarios: [] })],
+      ["whatif.scenarios", () => asA.whatif.scenarios(onB)],
+      ["whatif.saveScenario", () => asA.whatif.saveScenario({ ...onB, name: "steal", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 10 }] })],
+      ["whatif.deleteScenario", () => asA.whatif.deleteScenario({ ...onB, id: "x" })],
     ];
     for (const [name, call] of attempts) {
       await expect(call(), name).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -83,6 +89,7 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     const pool2 = { name: "hijack", gpuType: "a10g", gpuCount: 1, usdPerGpuHour: "0.01" };
     await expect(asA.gpuPools.update({ orgSlug: a.org.slug, id: pool.id, pool: pool2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(asA.gpuPools.delete({ orgSlug: a.org.slug, id: pool.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.gpuPools.calibration({ orgSlug: a.org.slug, id: pool.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await asA.gpuPools.list({ orgSlug: a.org.slug })).toEqual([]);
     await db.pool.query(
       `INSERT INTO tasks (org_id, task_key, outcome, start_time, end_time, calls, failed_calls, retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, is_loop, trace_ids)
@@ -94,6 +101,16 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     expect((await callerFor(db, b.user).tasks.list({ orgSlug: b.org.slug })).total).toBe(1);
     const overview = await asA.costs.overview({ orgSlug: a.org.slug, period: "30d" });
     expect(overview.current.tasks).toBe(0);
+  });
+
+  it("cannot list, overwrite or delete another org's saved what-if scenarios through its own org", async () => {
+    const saved = await callerFor(db, b.user).whatif.saveScenario({ orgSlug: b.org.slug, name: "b plan", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 10 }] });
+    const asA = callerFor(db, a.user);
+    await expect(asA.whatif.saveScenario({ orgSlug: a.org.slug, id: saved.id, name: "hijack", scenarios: [{ kind: "trim-input", match: {}, reductionPct: 90 }] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asA.whatif.deleteScenario({ orgSlug: a.org.slug, id: saved.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await asA.whatif.scenarios({ orgSlug: a.org.slug })).toEqual([]);
+    expect((await asA.whatif.traffic({ orgSlug: a.org.slug, period: "30d" })).columns.group).toEqual([]);
+    expect((await callerFor(db, b.user).whatif.scenarios({ orgSlug: b.org.slug })).map((s) => s.name)).toEqual(["b plan"]);
   });
 
   it("lists only the org's own API keys, prefixes only", async () => {

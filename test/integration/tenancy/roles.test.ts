@@ -34,4 +34,23 @@ describe("roles and permissions", () => {
     const orgs = await callerFor(db, other.user).orgs.list();
     expect(orgs.find((o) => o.id === org.id)?.role).toBe("engineer");
   });
+
+  it("what-if: every role reads and runs scenarios; owners, admins, engineers and finance save them; viewers do not", async () => {
+    const { org } = await createTestOrg(db);
+    const scenarios = [{ kind: "cache" as const, match: {}, semanticHitRate: 0.1 }];
+    for (const role of ["admin", "engineer", "finance", "viewer"] as const) {
+      const caller = callerFor(db, await addTestMember(db, org.id, role));
+      await expect(caller.whatif.traffic({ orgSlug: org.slug, period: "24h" })).resolves.toBeTruthy();
+      await expect(caller.whatif.run({ orgSlug: org.slug, period: "24h", scenarios })).resolves.toBeTruthy();
+      await expect(caller.whatif.scenarios({ orgSlug: org.slug })).resolves.toBeTruthy();
+      const save = caller.whatif.saveScenario({ orgSlug: org.slug, name: `by ${role}`, scenarios });
+      if (role === "viewer") {
+        await expect(save).rejects.toMatchObject({ code: "FORBIDDEN" });
+        await expect(caller.whatif.deleteScenario({ orgSlug: org.slug, id: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      } else {
+        const saved = await save;
+        await expect(caller.whatif.deleteScenario({ orgSlug: org.slug, id: saved.id })).resolves.toBeUndefined();
+      }
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { UtilizationHeatmap } from "../../../_components/charts/heatmap.tsx";
 import { PeriodPicker, usePeriod } from "../../../_components/period-picker.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../_components/states.tsx";
 import { useTRPC } from "../../../_trpc/react.tsx";
+import { CalibrationPanel } from "./_parts/calibration-panel.tsx";
 
 function Pools() {
   const { orgSlug } = useParams<{ orgSlug: string }>();
@@ -40,6 +41,7 @@ function Pools() {
           </div>
           <p className="muted">{formatCount(p.calls)} calls, {formatCount(p.outputTokens)} output tokens in the period.</p>
           {p.hours.length === 0 ? <p className="muted">No GPU samples in this period.</p> : <UtilizationHeatmap cells={p.hours} />}
+          <CalibrationPanel orgSlug={orgSlug} poolId={p.poolId} period={period} />
         </section>
       ))}
     </>

@@ -27,3 +27,9 @@ describe("role → permission table", () => {
     expect(canAssignRole("engineer", "viewer")).toBe(false);
   });
 });
+
+describe("what-if scenarios", () => {
+  it("everyone but viewers may save scenarios", () => {
+    for (const role of ROLES) expect(can(role, "scenarios:manage"), role).toBe(role !== "viewer");
+  });
+});

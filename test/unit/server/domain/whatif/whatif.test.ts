@@ -123,6 +123,15 @@ describe("what-if: self-hosting", () => {
     expect(pool.peakUtilization).toBeLessThanOrEqual(0.8);
   });
 
+  it("hybrid auto-sizing to a baseline hour with no demand gives no pool: no GPU or ops cost, all traffic stays on the API", () => {
+    // summarize only runs in the first 24 of 48 hours: its p40 hour has no demand
+    const r = run([{ ...selfHost, match: { features: ["summarize"] }, replicas: "auto", overflow: "api", baselinePercentile: 40 }]);
+    const pool = r.pools[0]!;
+    expect([pool.replicas, pool.gpuCostUsd, pool.opsCostUsd]).toEqual([0, "0", "0"]);
+    expect(r.scenario.periodCostUsd).toBe("36.6"); // everything overflows at its actual cost
+    expect(r.warnings.join()).toMatch(/no replicas/);
+  });
+
   it("2. quantization fp16 → fp8 raises replica capacity and never needs more GPUs", () => {
     const big = indexTraffic(traffic().map((r) => (r.feature === "chat" ? { ...r, outputTokens: 50_000_000, calls: 200_000, inputTokens: 100_000_000, cachedInputTokens: 0 } : r)), period);
     const fp16 = runWhatIf(big, [{ ...selfHost, precision: "fp16", replicas: "auto" }], { prices });
