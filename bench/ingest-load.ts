@@ -12,10 +12,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import pg from "pg";
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "../collectors/decode/proto-schema.ts";
-import { createDb } from "../server/db/client.ts";
-import { applyMigrations } from "../server/db/migrate.ts";
+import { createBenchDatabase } from "./lib/bench-database.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 
@@ -58,14 +56,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dbName = `inferledger_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const db = createDb({ url: url.toString(), maxConnections: 2 });
-  await applyMigrations(db.pool);
+  const bench = await createBenchDatabase({ serverUrl, prefix: "inferledger_bench" });
+  const { db } = bench;
+  const url = new URL(bench.url);
   const org = await createOrg({ db, name: "Bench" });
   const key = await createApiKey({ ctx: { db, org, actor: { type: "system", name: "bench" } }, kind: "ingest", name: "bench" });
 
@@ -124,9 +117,7 @@ async function main(): Promise<void> {
   const stored = Number((await db.pool.query("SELECT count(*) FROM spans")).rows[0].count);
   collector.kill("SIGTERM");
   await new Promise((r) => collector.once("exit", r));
-  await db.close();
-  await admin.query(`DROP DATABASE "${dbName}" WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
   latencies.sort((a, b) => a - b);
   const result = {
     date: new Date().toISOString(),

@@ -8,26 +8,18 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/settlement.ts [existingTasks=300000] [newTraces=5000] [--without-index-too]
  */
 import crypto from "node:crypto";
-import pg from "pg";
-import { createDb } from "../server/db/client.ts";
-import { applyMigrations } from "../server/db/migrate.ts";
+import { createBenchDatabase } from "./lib/bench-database.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 import { settleDirtyTraces } from "../server/services/settlement/settle-dirty-traces.ts";
 
 const existingTasks = Number(process.argv[2] ?? 300_000);
 const newTraces = Number(process.argv[3] ?? 5_000);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `inferledger_bench_settle_${process.pid}`;
 
 async function main() {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const db = createDb({ url: url.toString(), maxConnections: 4 });
+  const bench = await createBenchDatabase({ serverUrl, prefix: "inferledger_bench_settle", maxConnections: 4 });
+  const { db } = bench;
   try {
-    await applyMigrations(db.pool);
     const org = await createOrg({ db, name: "Bench" });
     const t0 = Date.now();
     await db.pool.query(
@@ -70,9 +62,7 @@ async function main() {
     console.log(`\n${existingTasks} existing tasks, ${newTraces} new traces × 2 spans, batches of 500, PostgreSQL ${(await db.pool.query("SHOW server_version")).rows[0].server_version}`);
     for (const r of results) console.log(`- ${r}`);
   } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await bench.drop();
   }
 }
 

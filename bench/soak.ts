@@ -14,10 +14,8 @@ import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { ExportTraceServiceRequest } from "../collectors/decode/proto-schema.ts";
-import { createDb } from "../server/db/client.ts";
-import { applyMigrations } from "../server/db/migrate.ts";
+import { createBenchDatabase } from "./lib/bench-database.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 
@@ -106,14 +104,9 @@ function treeRssMb(rootPid: number): number {
 }
 
 async function main(): Promise<void> {
-  const dbName = `inferledger_soak_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const db = createDb({ url: url.toString(), maxConnections: 2 });
-  await applyMigrations(db.pool);
+  const bench = await createBenchDatabase({ serverUrl, prefix: "inferledger_soak" });
+  const { db } = bench;
+  const url = new URL(bench.url);
 
   const web = `http://${HOST}:${WEB_PORT}`;
   const server = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve"], {
@@ -262,9 +255,7 @@ async function main(): Promise<void> {
   const peakRss = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   stopServer();
   await new Promise((r) => server.once("exit", r));
-  await db.close();
-  await admin.query(`DROP DATABASE "${dbName}" WITH (FORCE)`);
-  await admin.end();
+  await bench.drop();
 
   // RSS growth: least-squares slope over the samples after the first two minutes (warm-up: JIT, caches, pools).
   const steady = samples.filter((s) => s.minute >= 2);
