@@ -9,9 +9,17 @@ SELECT $1, $2::timestamptz, ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}, ${sum
 FROM (${costFactsSql()}) f
 GROUP BY ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}`;
 
+/** The same hour summed over customers (what queries that neither group nor filter by customer read). */
+export const FEATURE_DIMENSIONS = DIMENSIONS.filter((d) => d !== "customer_id");
+const INSERT_FEATURE_ROLLUP_SQL = `
+INSERT INTO hourly_feature_rollups (org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}, ${MEASURES.join(", ")})
+SELECT org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}, ${sumMeasuresSql("r")}
+FROM hourly_rollups r WHERE org_id = $1 AND hour = $2
+GROUP BY org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}`;
+
 /**
  * Rebuilds one org-hour atomically (readers see the old or the new hour): GPU pool costs first (they price
- * self-hosted calls), then the rollups from the facts. Traces whose GPU cost changed are re-marked for settling.
+ * self-hosted calls), then the rollups from the facts, then their sums over customers. Traces whose GPU cost changed are re-marked for settling.
  */
 export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: string; hour: Date }): Promise<void> {
   const end = new Date(hour.getTime() + 3_600_000);
@@ -26,6 +34,8 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
     }
     await client.query("DELETE FROM hourly_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
     await client.query(INSERT_ROLLUP_SQL, [orgId, hour, end]);
+    await client.query("DELETE FROM hourly_feature_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
+    await client.query(INSERT_FEATURE_ROLLUP_SQL, [orgId, hour]);
   });
 }
 
