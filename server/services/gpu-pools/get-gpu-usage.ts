@@ -17,6 +17,8 @@ export type PoolUsage = {
   /** What the pool's output tokens actually cost, idle time included; null without output. */
   usdPerMillionOutputTokens: string | null;
   hours: { hour: string; utilization: number; costUsd: string; idleCostUsd: string }[];
+  /** How busy cost was split over calls: pool-hours by modelled GPU-seconds vs by tokens, and why tokens. */
+  busyBasis: { gpuSecondsHours: number; tokenHours: number; fallbackReasons: string[] };
 };
 
 /** Per pool over the period: GPU-hour cost split into busy and idle, utilization by hour, $/M output tokens achieved. */
@@ -46,6 +48,11 @@ export async function getGpuUsage({ ctx, preset, nowMs }: { ctx: OrgContext; pre
       calls: mine.reduce((n, h) => n + Number(h.calls), 0),
       usdPerMillionOutputTokens: outputTokens > 0 ? cost.div(outputTokens).mul(1_000_000).toFixed(6) : null,
       hours: mine.map((h) => ({ hour: h.hour.toISOString(), utilization: h.meanUtilization, costUsd: h.costUsd.toFixed(12), idleCostUsd: h.idleCostUsd.toFixed(12) })),
+      busyBasis: {
+        gpuSecondsHours: mine.filter((h) => h.busyBasis === "gpu_seconds").length,
+        tokenHours: mine.filter((h) => h.busyBasis === "tokens" && Number(h.calls) > 0).length,
+        fallbackReasons: [...new Set(mine.map((h) => h.busyBasisNote).filter((n): n is string => n !== null))],
+      },
     };
   });
 }

@@ -39,10 +39,22 @@ function Pools() {
             <div className="kpi" title="pool cost incl. idle ÷ output tokens"><div className="kpi-label">Achieved $ / 1M output tokens</div><div className="kpi-value">{formatUsd(p.usdPerMillionOutputTokens)}</div></div>
           </div>
           <p className="muted">{formatCount(p.calls)} calls, {formatCount(p.outputTokens)} output tokens in the period.</p>
+          <BusyBasis basis={p.busyBasis} />
           {p.hours.length === 0 ? <p className="muted">No GPU samples in this period.</p> : <UtilizationHeatmap cells={p.hours} />}
         </section>
       ))}
     </>
+  );
+}
+
+/** Says how busy cost reached the calls: modelled GPU-seconds (throughput model) or tokens, and why tokens. */
+function BusyBasis({ basis }: { basis: { gpuSecondsHours: number; tokenHours: number; fallbackReasons: string[] } }) {
+  if (basis.gpuSecondsHours + basis.tokenHours === 0) return null;
+  return (
+    <p className="muted" data-testid="busy-basis">
+      Busy cost split over calls by modelled GPU-seconds (prefill + decode) in {formatCount(basis.gpuSecondsHours)} pool-hours
+      {basis.tokenHours > 0 ? <>, by tokens in {formatCount(basis.tokenHours)} ({basis.fallbackReasons.join("; ")})</> : null}.
+    </p>
   );
 }
 
