@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { attributeBusyGpuCost } from "../../domain/costs/busy-gpu-cost.ts";
+import { energyCostUsd, energyKwh, type EnergyReading } from "../../domain/costs/gpu-energy.ts";
 
 type MatchedCall = {
   trace_id: string; span_id: string; pool_id: string; model: string | null; request_model: string | null;
@@ -38,6 +39,7 @@ export async function recomputePoolHours(client: pg.PoolClient, orgId: string, h
      WHERE p.org_id = $1`,
     [orgId, hour, end],
   );
+  await recordEnergy(client, orgId, hour, end);
   const { rows: calls } = await client.query<MatchedCall>(
     `SELECT DISTINCT ON (s.trace_id, s.span_id) s.trace_id, s.span_id, p.id AS pool_id, s.model, s.request_model,
        coalesce(s.input_tokens, 0) AS input_tokens, coalesce(s.cache_read_tokens, 0) AS cache_read_tokens,
@@ -87,4 +89,41 @@ export async function recomputePoolHours(client: pg.PoolClient, orgId: string, h
     [orgId, updates.trace, updates.span, updates.pool, updates.cost, updates.seconds],
   );
   return [...new Set(rows.map((r) => r.trace_id))];
+}
+
+// A counter reading up to this long before the hour gives the hour its first interval (scrapes run every 15–60 s).
+const ENERGY_LOOKBACK_MS = 15 * 60_000;
+
+/**
+ * Energy of each pool-hour from its GPUs' cumulative energy counters; a pool with $/kWh adds the energy cost to the
+ * hour's cost, split into busy and idle by the same utilization as the GPU-hours.
+ */
+async function recordEnergy(client: pg.PoolClient, orgId: string, hour: Date, end: Date): Promise<void> {
+  const { rows } = await client.query<{ pool_id: string; usd_per_kwh: string | null; mean_utilization: number; gpu_uuid: string; time: Date; joules: number }>(
+    `SELECT ph.pool_id, p.usd_per_kwh::text AS usd_per_kwh, ph.mean_utilization, gs.gpu_uuid, gs.time, gs.energy_joules_total AS joules
+     FROM gpu_pool_hours ph JOIN gpu_pools p ON p.id = ph.pool_id AND p.org_id = ph.org_id
+     JOIN gpu_samples gs ON gs.org_id = ph.org_id AND gs.time >= $3 AND gs.time < $4 AND gs.energy_joules_total IS NOT NULL
+       AND (gs.gpu_uuid = ANY(p.match_gpu_uuids) OR gs.host = ANY(p.match_hosts))
+     WHERE ph.org_id = $1 AND ph.hour = $2`,
+    [orgId, hour, new Date(hour.getTime() - ENERGY_LOOKBACK_MS), end],
+  );
+  const byPool = new Map<string, { usdPerKwh: string | null; readings: EnergyReading[] }>();
+  for (const r of rows) {
+    const pool = byPool.get(r.pool_id) ?? { usdPerKwh: r.usd_per_kwh, readings: [] };
+    pool.readings.push({ gpuUuid: r.gpu_uuid, timeMs: r.time.getTime(), joulesTotal: r.joules });
+    byPool.set(r.pool_id, pool);
+  }
+  for (const [poolId, pool] of byPool) {
+    const energy = energyKwh(pool.readings, hour.getTime(), end.getTime());
+    if (!energy) continue;
+    const cost = pool.usdPerKwh === null ? null : energyCostUsd(energy.kwh, pool.usdPerKwh);
+    await client.query(
+      `UPDATE gpu_pool_hours SET energy_kwh = $4, energy_cost_usd = $5::numeric,
+         cost_usd = cost_usd + coalesce($5::numeric, 0),
+         busy_cost_usd = busy_cost_usd + coalesce($5::numeric, 0) * mean_utilization::numeric,
+         idle_cost_usd = idle_cost_usd + coalesce($5::numeric, 0) * (1 - mean_utilization::numeric)
+       WHERE org_id = $1 AND pool_id = $2 AND hour = $3`,
+      [orgId, poolId, hour, energy.kwh, cost],
+    );
+  }
 }
