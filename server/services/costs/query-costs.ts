@@ -28,10 +28,12 @@ export type CostRow = { key: Partial<Record<GroupByDim, string>> } & Summary;
 export type CostReport = { totals: Summary; rows: CostRow[] };
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /**
- * Costs for [from, to) grouped by the requested dimensions: whole hours from the hourly rollups, the partial
- * hours at either edge straight from the facts, so any range is exact while long ranges stay cheap.
+ * Costs for [from, to) grouped by the requested dimensions: whole UTC days from the daily rollups, whole hours
+ * from the hourly rollups, the partial hours at either edge straight from the facts, so any range is exact while
+ * long ranges stay cheap.
  */
 export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQuery }): Promise<CostReport> {
   requirePermission(ctx, "costs:read");
@@ -50,8 +52,19 @@ export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQ
   const parts: string[] = [];
   const rawPart = (from: Date, to: Date) =>
     `SELECT ${columns} FROM (${costFactsSql({ org: "$1", from: `${param(from)}::timestamptz`, to: `${param(to)}::timestamptz` })}) raw`;
+  const hourlyPart = (from: Date, to: Date) => `SELECT ${columns} FROM ${rollupTable} WHERE org_id = $1 AND hour >= ${param(from)} AND hour < ${param(to)}`;
   if (fullStart < fullEnd) {
-    parts.push(`SELECT ${columns} FROM ${rollupTable} WHERE org_id = $1 AND hour >= ${param(fullStart)} AND hour < ${param(fullEnd)}`);
+    // Whole UTC days from the daily rollups (unless grouped by hour), their edge hours from the hourly ones.
+    const dayStart = new Date(Math.ceil(fullStart.getTime() / DAY_MS) * DAY_MS);
+    const dayEnd = new Date(Math.floor(fullEnd.getTime() / DAY_MS) * DAY_MS);
+    if (!query.groupBy.includes("hour") && dayStart < dayEnd) {
+      const dailyTable = byCustomer ? "daily_rollups" : "daily_feature_rollups";
+      parts.push(`SELECT day AS hour, ${dimensions.join(", ")}, ${MEASURES.join(", ")} FROM ${dailyTable} WHERE org_id = $1 AND day >= ${param(dayStart)} AND day < ${param(dayEnd)}`);
+      if (fullStart < dayStart) parts.push(hourlyPart(fullStart, dayStart));
+      if (dayEnd < fullEnd) parts.push(hourlyPart(dayEnd, fullEnd));
+    } else {
+      parts.push(hourlyPart(fullStart, fullEnd));
+    }
     if (query.from < fullStart) parts.push(rawPart(query.from, fullStart));
     if (fullEnd < query.to) parts.push(rawPart(fullEnd, query.to));
   } else {
