@@ -51,7 +51,7 @@ export function PriceBook({ orgSlug }: { orgSlug: string }) {
         <label>Provider or model<input name="search" type="search" placeholder="claude, gpt-4o, gemini…" defaultValue={filters.search} /></label>
         <label>
           Provider
-          <select name="provider" defaultValue={filters.provider}>
+          <select name="provider" aria-label="Provider" defaultValue={filters.provider}>
             <option value="">All providers</option>
             {q.data?.providers.map((p) => <option key={p} value={p}>{p}</option>)}
           </select>
@@ -73,6 +73,7 @@ export function PriceBook({ orgSlug }: { orgSlug: string }) {
             USD per 1M tokens from <code>{q.data.catalogVersion}</code>. <span className="badge">your price</span> marks a model where one of
             your overrides applies now; that price is what your calls are billed at.
           </p>
+          <div className="table-scroll">
           <table aria-busy={q.isFetching}>
             <thead>
               <tr>
@@ -93,7 +94,8 @@ export function PriceBook({ orgSlug }: { orgSlug: string }) {
                     {r.effective ? (
                       <>
                         <span className="badge">your price</span> {r.effective.kind === "discount" ? `${r.effective.discountPercent}% off` : "contract"}
-                        <div>in <Rate rate={r.effective.input} /> · out <Rate rate={r.effective.output} /></div>
+                        <div>in <Rate rate={r.effective.input} /></div>
+                        <div>out <Rate rate={r.effective.output} /></div>
                         {r.effective.cachedInput && <div className="muted">cached <Rate rate={r.effective.cachedInput} /></div>}
                       </>
                     ) : (
@@ -104,6 +106,7 @@ export function PriceBook({ orgSlug }: { orgSlug: string }) {
               ))}
             </tbody>
           </table>
+          </div>
           <nav className="pager" aria-label="Price book pages">
             <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
             <span>Page {page} of {pages} · {formatCount(q.data.total)} prices</span>
