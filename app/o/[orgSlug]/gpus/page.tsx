@@ -39,6 +39,7 @@ function Pools() {
             <div className="kpi" title="from the GPUs' cumulative energy counters (DCGM total energy)">
               <div className="kpi-label">GPU energy</div>
               <div className="kpi-value">{p.energy ? `${p.energy.kwh.toFixed(1)} kWh` : "—"}</div>
+              {!p.energy && <div className="muted">no energy counters reported</div>}
               {p.energy && (
                 <div className="muted">
                   {(p.energy.kwh / p.energy.hoursMeasured).toFixed(2)} kWh per pool-hour{p.energy.costUsd !== null ? <>, {formatUsd(p.energy.costUsd)} in GPU cost</> : <>, not in cost (no $/kWh)</>}
