@@ -193,3 +193,17 @@ export function predict(w: Workload, eff: Efficiency = DEFAULT_EFFICIENCY): Pred
     warnings,
   };
 }
+
+/**
+ * One call's share of a replica's time, per GPU: its prompt prefill (a lone forward pass over the prompt tokens
+ * not served from the prefix cache) and its decode (each output token is one iteration of a decode batch of
+ * `batch` sequences at the call's context, shared equally by the sequences in it).
+ */
+export function callTimeMs(w: Workload & { prefillTokens: number; batch: number }, eff: Efficiency = DEFAULT_EFFICIENCY): { prefillMs: number; decodeMs: number } {
+  const c = context(w, eff);
+  const prefillMs = w.prefillTokens > 0 ? totalMs(forward(c, 0, 0, w.prefillTokens, 1)) : 0;
+  const batch = Math.max(1, w.batch);
+  const ctxTokens = w.inputTokens + (w.outputTokens + 1) / 2;
+  const decodeMs = w.outputTokens > 0 ? (w.outputTokens * totalMs(forward(c, batch, ctxTokens, 0, 0))) / batch : 0;
+  return { prefillMs, decodeMs };
+}

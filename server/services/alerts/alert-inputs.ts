@@ -24,7 +24,7 @@ export async function featureWindows(ctx: OrgContext, from: Date, to: Date): Pro
 
 export async function loopTasks(ctx: OrgContext, from: Date, to: Date, feature?: string): Promise<number> {
   const { rows } = await ctx.db.pool.query<{ n: string | null }>(
-    `SELECT sum(loop_tasks) AS n FROM hourly_rollups WHERE org_id = $1 AND hour >= $2 AND hour < $3 AND ($4::text IS NULL OR feature = $4)`,
+    `SELECT sum(loop_tasks) AS n FROM hourly_feature_rollups WHERE org_id = $1 AND hour >= $2 AND hour < $3 AND ($4::text IS NULL OR feature = $4)`,
     [ctx.org.id, from, to, feature ?? null],
   );
   return Number(rows[0]?.n ?? 0);

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
+import { withTransaction } from "../../db/transaction.ts";
 import { toSummary, type CostSums, type Summary } from "../../domain/costs/summary.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
 
@@ -28,10 +29,12 @@ export type CostRow = { key: Partial<Record<GroupByDim, string>> } & Summary;
 export type CostReport = { totals: Summary; rows: CostRow[] };
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /**
- * Costs for [from, to) grouped by the requested dimensions: whole hours from the hourly rollups, the partial
- * hours at either edge straight from the facts, so any range is exact while long ranges stay cheap.
+ * Costs for [from, to) grouped by the requested dimensions: whole UTC days from the daily rollups, whole hours
+ * from the hourly rollups, the partial hours at either edge straight from the facts, so any range is exact while
+ * long ranges stay cheap.
  */
 export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQuery }): Promise<CostReport> {
   requirePermission(ctx, "costs:read");
@@ -42,12 +45,27 @@ export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQ
   };
   const fullStart = new Date(Math.ceil(query.from.getTime() / HOUR_MS) * HOUR_MS);
   const fullEnd = new Date(Math.floor(query.to.getTime() / HOUR_MS) * HOUR_MS);
-  const columns = `hour, ${DIMENSIONS.join(", ")}, ${MEASURES.join(", ")}`;
+  // Without a customer dimension or filter, the rollups summed over customers give the same sums from far fewer rows.
+  const byCustomer = query.groupBy.includes("customer") || query.filters.customer !== undefined;
+  const rollupTable = byCustomer ? "hourly_rollups" : "hourly_feature_rollups";
+  const dimensions = byCustomer ? DIMENSIONS : DIMENSIONS.filter((d) => d !== "customer_id");
+  const columns = `hour, ${dimensions.join(", ")}, ${MEASURES.join(", ")}`;
   const parts: string[] = [];
   const rawPart = (from: Date, to: Date) =>
     `SELECT ${columns} FROM (${costFactsSql({ org: "$1", from: `${param(from)}::timestamptz`, to: `${param(to)}::timestamptz` })}) raw`;
+  const hourlyPart = (from: Date, to: Date) => `SELECT ${columns} FROM ${rollupTable} WHERE org_id = $1 AND hour >= ${param(from)} AND hour < ${param(to)}`;
   if (fullStart < fullEnd) {
-    parts.push(`SELECT ${columns} FROM hourly_rollups WHERE org_id = $1 AND hour >= ${param(fullStart)} AND hour < ${param(fullEnd)}`);
+    // Whole UTC days from the daily rollups (unless grouped by hour), their edge hours from the hourly ones.
+    const dayStart = new Date(Math.ceil(fullStart.getTime() / DAY_MS) * DAY_MS);
+    const dayEnd = new Date(Math.floor(fullEnd.getTime() / DAY_MS) * DAY_MS);
+    if (!query.groupBy.includes("hour") && dayStart < dayEnd) {
+      const dailyTable = byCustomer ? "daily_rollups" : "daily_feature_rollups";
+      parts.push(`SELECT day AS hour, ${dimensions.join(", ")}, ${MEASURES.join(", ")} FROM ${dailyTable} WHERE org_id = $1 AND day >= ${param(dayStart)} AND day < ${param(dayEnd)}`);
+      if (fullStart < dayStart) parts.push(hourlyPart(fullStart, dayStart));
+      if (dayEnd < fullEnd) parts.push(hourlyPart(dayEnd, fullEnd));
+    } else {
+      parts.push(hourlyPart(fullStart, fullEnd));
+    }
     if (query.from < fullStart) parts.push(rawPart(query.from, fullStart));
     if (fullEnd < query.to) parts.push(rawPart(fullEnd, query.to));
   } else {
@@ -64,7 +82,14 @@ export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQ
     FROM (${parts.join(" UNION ALL ")}) f
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ${query.groupBy.length ? `GROUP BY ${query.groupBy.map((_, i) => i + 1).join(", ")} ORDER BY ${query.groupBy.map((_, i) => i + 1).join(", ")}` : ""}`;
-  const { rows } = await ctx.db.pool.query<Record<string, unknown>>(sql, params);
+  // JIT off: the raw-facts branch's LATERAL makes the planner's cost estimate high enough to trigger JIT, whose
+  // compilation took 50–200 ms per query on this machine (bench/RESULTS.md) and never pays off for a few
+  // thousand rows. SET LOCAL needs a transaction; read-only, so it holds no locks beyond the snapshot.
+  const { rows } = await withTransaction(ctx.db.pool, async (client) => {
+    await client.query("SET TRANSACTION READ ONLY");
+    await client.query("SET LOCAL jit = off");
+    return client.query<Record<string, unknown>>(sql, params);
+  });
   const result: CostRow[] = rows.map((row) => {
     const key: Partial<Record<GroupByDim, string>> = {};
     for (const d of query.groupBy) {

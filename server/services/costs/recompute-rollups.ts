@@ -9,13 +9,41 @@ SELECT $1, $2::timestamptz, ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}, ${sum
 FROM (${costFactsSql()}) f
 GROUP BY ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}`;
 
+/** The same hour summed over customers (what queries that neither group nor filter by customer read). */
+export const FEATURE_DIMENSIONS = DIMENSIONS.filter((d) => d !== "customer_id");
+const INSERT_FEATURE_ROLLUP_SQL = `
+INSERT INTO hourly_feature_rollups (org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}, ${MEASURES.join(", ")})
+SELECT org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}, ${sumMeasuresSql("r")}
+FROM hourly_rollups r WHERE org_id = $1 AND hour = $2
+GROUP BY org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}`;
+
+/**
+ * Keeps a daily table equal to the sums of its hours by the hour's difference: before an hour is rebuilt its old
+ * rows are subtracted, after it the new rows added (exact integer and decimal arithmetic), and rows left all zero
+ * removed. Cheaper than re-summing the day's 24 hours at every recompute of the current hour.
+ */
+function dailyDeltaSql(hourly: string, daily: string, dims: readonly string[]) {
+  const keyMatch = dims.map((d) => `d.${d} = h.${d}`).join(" AND ");
+  return {
+    subtractHour: `UPDATE ${daily} d SET ${MEASURES.map((m) => `${m} = d.${m} - h.${m}`).join(", ")}
+      FROM ${hourly} h WHERE h.org_id = $1 AND h.hour = $2 AND d.org_id = h.org_id AND d.day = date_trunc('day', h.hour, 'UTC') AND ${keyMatch}`,
+    addHour: `INSERT INTO ${daily} (org_id, day, ${dims.join(", ")}, ${MEASURES.join(", ")})
+      SELECT org_id, date_trunc('day', hour, 'UTC'), ${dims.join(", ")}, ${MEASURES.join(", ")} FROM ${hourly} WHERE org_id = $1 AND hour = $2
+      ON CONFLICT (org_id, day, ${dims.join(", ")}) DO UPDATE SET ${MEASURES.map((m) => `${m} = ${daily}.${m} + excluded.${m}`).join(", ")}`,
+    dropEmpty: `DELETE FROM ${daily} WHERE org_id = $1 AND day = date_trunc('day', $2::timestamptz, 'UTC') AND ${MEASURES.map((m) => `${m} = 0`).join(" AND ")}`,
+  };
+}
+const DAILY = [dailyDeltaSql("hourly_rollups", "daily_rollups", DIMENSIONS), dailyDeltaSql("hourly_feature_rollups", "daily_feature_rollups", FEATURE_DIMENSIONS)];
+
 /**
  * Rebuilds one org-hour atomically (readers see the old or the new hour): GPU pool costs first (they price
- * self-hosted calls), then the rollups from the facts. Traces whose GPU cost changed are re-marked for settling.
+ * self-hosted calls), then the rollups from the facts, their sums over customers, and the day's totals. Traces whose GPU cost changed are re-marked for settling.
  */
 export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: string; hour: Date }): Promise<void> {
   const end = new Date(hour.getTime() + 3_600_000);
   await withTransaction(db.pool, async (client) => {
+    // One rebuild per org-day at a time: the daily tables are updated by differences, which must not interleave.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext(date_trunc('day', $2::timestamptz, 'UTC')::text))", [orgId, hour]);
     const changedTraces = await recomputePoolHours(client, orgId, hour);
     if (changedTraces.length > 0) {
       await client.query(
@@ -24,8 +52,15 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
         [orgId, changedTraces],
       );
     }
+    for (const d of DAILY) await client.query(d.subtractHour, [orgId, hour]);
     await client.query("DELETE FROM hourly_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
     await client.query(INSERT_ROLLUP_SQL, [orgId, hour, end]);
+    await client.query("DELETE FROM hourly_feature_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
+    await client.query(INSERT_FEATURE_ROLLUP_SQL, [orgId, hour]);
+    for (const d of DAILY) {
+      await client.query(d.addHour, [orgId, hour]);
+      await client.query(d.dropEmpty, [orgId, hour]);
+    }
   });
 }
 

@@ -16,7 +16,11 @@ export type PoolUsage = {
   calls: number;
   /** What the pool's output tokens actually cost, idle time included; null without output. */
   usdPerMillionOutputTokens: string | null;
-  hours: { hour: string; utilization: number; costUsd: string; idleCostUsd: string }[];
+  hours: { hour: string; utilization: number; costUsd: string; idleCostUsd: string; energyKwh: number | null }[];
+  /** GPU energy from the energy counters (null: no counters); its cost only when the pool has a $/kWh. */
+  energy: { kwh: number; hoursMeasured: number; costUsd: string | null } | null;
+  /** How busy cost was split over calls: pool-hours by modelled GPU-seconds vs by tokens, and why tokens. */
+  busyBasis: { gpuSecondsHours: number; tokenHours: number; fallbackReasons: string[] };
 };
 
 /** Per pool over the period: GPU-hour cost split into busy and idle, utilization by hour, $/M output tokens achieved. */
@@ -45,7 +49,24 @@ export async function getGpuUsage({ ctx, preset, nowMs }: { ctx: OrgContext; pre
       outputTokens,
       calls: mine.reduce((n, h) => n + Number(h.calls), 0),
       usdPerMillionOutputTokens: outputTokens > 0 ? cost.div(outputTokens).mul(1_000_000).toFixed(6) : null,
-      hours: mine.map((h) => ({ hour: h.hour.toISOString(), utilization: h.meanUtilization, costUsd: h.costUsd.toFixed(12), idleCostUsd: h.idleCostUsd.toFixed(12) })),
+      hours: mine.map((h) => ({ hour: h.hour.toISOString(), utilization: h.meanUtilization, costUsd: h.costUsd.toFixed(12), idleCostUsd: h.idleCostUsd.toFixed(12), energyKwh: h.energyKwh })),
+      energy: energyOf(mine),
+      busyBasis: {
+        gpuSecondsHours: mine.filter((h) => h.busyBasis === "gpu_seconds").length,
+        tokenHours: mine.filter((h) => h.busyBasis === "tokens" && Number(h.calls) > 0).length,
+        fallbackReasons: [...new Set(mine.map((h) => h.busyBasisNote).filter((n): n is string => n !== null))],
+      },
     };
   });
+}
+
+function energyOf(hours: { energyKwh: number | null; energyCostUsd: { toString(): string } | null }[]): PoolUsage["energy"] {
+  const measured = hours.filter((h) => h.energyKwh !== null);
+  if (measured.length === 0) return null;
+  const priced = measured.filter((h) => h.energyCostUsd !== null);
+  return {
+    kwh: measured.reduce((n, h) => n + h.energyKwh!, 0),
+    hoursMeasured: measured.length,
+    costUsd: priced.length ? priced.reduce((acc, h) => acc.plus(h.energyCostUsd!.toString()), new Decimal(0)).toFixed(12) : null,
+  };
 }

@@ -11,6 +11,8 @@ export const GpuPoolInputSchema = z.object({
   gpuType: z.string().trim().min(1).max(50),
   gpuCount: z.number().int().min(1).max(100_000),
   usdPerGpuHour: z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, "a USD amount like 2.49"),
+  /** Electricity price; when given, each pool-hour's measured GPU energy is added to its cost. */
+  usdPerKwh: z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, "a USD amount per kWh like 0.12").nullable().default(null),
   matchHosts: list,
   matchGpuUuids: list,
   matchLabels: z.record(z.string().max(100), z.string().max(200)).default({}),
@@ -22,11 +24,12 @@ export type GpuPoolInput = z.input<typeof GpuPoolInputSchema>;
 export type GpuPoolInfo = z.output<typeof GpuPoolInputSchema> & { id: string; createdAt: Date };
 
 function toInfo(row: {
-  id: string; name: string; gpuType: string; gpuCount: number; usdPerGpuHour: Decimal | { toFixed: (n: number) => string };
+  id: string; name: string; gpuType: string; gpuCount: number; usdPerGpuHour: Decimal | { toFixed: (n: number) => string }; usdPerKwh: { toFixed: (n: number) => string } | null;
   matchHosts: string[]; matchGpuUuids: string[]; matchLabels: unknown; servesModels: string[]; servesAddresses: string[]; createdAt: Date;
 }): GpuPoolInfo {
   return {
     id: row.id, name: row.name, gpuType: row.gpuType, gpuCount: row.gpuCount, usdPerGpuHour: new Decimal(row.usdPerGpuHour.toFixed(6)).toString(),
+    usdPerKwh: row.usdPerKwh === null ? null : new Decimal(row.usdPerKwh.toFixed(6)).toString(),
     matchHosts: row.matchHosts, matchGpuUuids: row.matchGpuUuids, matchLabels: (row.matchLabels ?? {}) as Record<string, string>,
     servesModels: row.servesModels, servesAddresses: row.servesAddresses, createdAt: row.createdAt,
   };

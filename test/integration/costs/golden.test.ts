@@ -112,6 +112,9 @@ describe("golden: spans → collector → prices → settlement → rollups → 
       ["gpt-4o-mini", "0.001400000000", null],
     ]);
     expect(rows.at(-1)!.priceRef).toMatch(/^override:/);
+    // llama-selfhost is not in the GPU model catalog: its pool-hour is split by tokens, and says why.
+    const poolHours = await db.prisma.gpuPoolHour.findMany({ where: { orgId: org.org.id } });
+    expect(poolHours.map((h) => [h.busyBasis, h.busyBasisNote, h.modelledGpuSeconds])).toEqual([["tokens", "model llama-selfhost is not in the GPU model catalog", null]]);
     expect(rows[0]!.priceRef).toBe("@pydantic/genai-prices@0.1.8:openai/gpt-4o-mini");
   });
 

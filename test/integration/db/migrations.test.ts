@@ -22,7 +22,8 @@ describe("migration runner", () => {
     await Promise.all([
       p.user.findFirst(), p.session.findFirst(), p.account.findFirst(), p.verification.findFirst(),
       p.organization.findFirst(), p.member.findFirst(), p.invitation.findFirst(), p.apiKey.findFirst(),
-      p.span.findFirst(), p.gpuSample.findFirst(),
+      p.span.findFirst(), p.gpuSample.findFirst(), p.hourlyFeatureRollup.findFirst(), p.dailyRollup.findFirst(), p.dailyFeatureRollup.findFirst(),
+      p.gpuPool.findFirst(), p.gpuPoolHour.findFirst(),
     ]);
   });
 });

@@ -12,6 +12,9 @@ describe("roles and permissions", () => {
       const user = await addTestMember(db, org.id, role);
       const caller = callerFor(db, user);
       await expect(caller.members.list({ orgSlug: org.slug })).resolves.toBeTruthy();
+      // The price book is read-only: everyone who reads costs sees it; changing prices stays with admins.
+      await expect(caller.prices.catalog({ orgSlug: org.slug, query: { search: "gpt-4o", pageSize: 5 } })).resolves.toMatchObject({ pageSize: 5 });
+      await expect(caller.prices.createOverride({ orgSlug: org.slug, override: { provider: "openai", model: "gpt-4o", discountPercent: "10", validFrom: new Date() } })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.apiKeys.create({ orgSlug: org.slug, kind: "ingest", name: "k" })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(caller.members.add({ orgSlug: org.slug, email: "new@test.local", role: "viewer" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     }

@@ -37,14 +37,36 @@ function Pools() {
             <div className="kpi"><div className="kpi-label">Busy (attributed to calls)</div><div className="kpi-value">{formatUsd(p.busyCostUsd)}</div></div>
             <div className="kpi"><div className="kpi-label">Idle</div><div className="kpi-value bad">{formatUsd(p.idleCostUsd)}</div></div>
             <div className="kpi"><div className="kpi-label">Mean utilization</div><div className="kpi-value">{formatPercent(p.meanUtilization)}</div></div>
+            <div className="kpi" title="from the GPUs' cumulative energy counters (DCGM total energy)">
+              <div className="kpi-label">GPU energy</div>
+              <div className="kpi-value">{p.energy ? `${p.energy.kwh.toFixed(1)} kWh` : "—"}</div>
+              {!p.energy && <div className="muted">no energy counters reported</div>}
+              {p.energy && (
+                <div className="muted">
+                  {(p.energy.kwh / p.energy.hoursMeasured).toFixed(2)} kWh per pool-hour{p.energy.costUsd !== null ? <>, {formatUsd(p.energy.costUsd)} in GPU cost</> : <>, not in cost (no $/kWh)</>}
+                </div>
+              )}
+            </div>
             <div className="kpi" title="pool cost incl. idle ÷ output tokens"><div className="kpi-label">Achieved $ / 1M output tokens</div><div className="kpi-value">{formatUsd(p.usdPerMillionOutputTokens)}</div></div>
           </div>
           <p className="muted">{formatCount(p.calls)} calls, {formatCount(p.outputTokens)} output tokens in the period.</p>
+          <BusyBasis basis={p.busyBasis} />
           {p.hours.length === 0 ? <p className="muted">No GPU samples in this period.</p> : <UtilizationHeatmap cells={p.hours} />}
           <CalibrationPanel orgSlug={orgSlug} poolId={p.poolId} period={period} />
         </section>
       ))}
     </>
+  );
+}
+
+/** Says how busy cost reached the calls: modelled GPU-seconds (throughput model) or tokens, and why tokens. */
+function BusyBasis({ basis }: { basis: { gpuSecondsHours: number; tokenHours: number; fallbackReasons: string[] } }) {
+  if (basis.gpuSecondsHours + basis.tokenHours === 0) return null;
+  return (
+    <p className="muted" data-testid="busy-basis">
+      Busy cost split over calls by modelled GPU-seconds (prefill + decode) in {formatCount(basis.gpuSecondsHours)} pool-hours
+      {basis.tokenHours > 0 ? <>, by tokens in {formatCount(basis.tokenHours)} ({basis.fallbackReasons.join("; ")})</> : null}.
+    </p>
   );
 }
 

@@ -31,6 +31,7 @@ export default function GpuPoolsPage() {
       orgSlug,
       pool: {
         name: String(f.get("name")), gpuType: String(f.get("gpuType")), gpuCount: Number(f.get("gpuCount")), usdPerGpuHour: String(f.get("usdPerGpuHour")),
+        usdPerKwh: String(f.get("usdPerKwh") ?? "").trim() || null,
         matchHosts: csv(f.get("matchHosts")), matchGpuUuids: csv(f.get("matchGpuUuids")), servesModels: csv(f.get("servesModels")), servesAddresses: csv(f.get("servesAddresses")),
       },
     });
@@ -48,6 +49,7 @@ export default function GpuPoolsPage() {
           <label>GPU type<input name="gpuType" required defaultValue="h100-sxm" /></label>
           <label>GPUs<input name="gpuCount" type="number" min={1} required defaultValue={2} /></label>
           <label>USD per GPU-hour<input name="usdPerGpuHour" required defaultValue="2.49" pattern="\d+(\.\d+)?" /></label>
+          <label title="optional: adds the GPUs' measured energy to the pool's cost">USD per kWh (optional)<input name="usdPerKwh" placeholder="0.12" pattern="\d+(\.\d+)?" /></label>
           <label>Hosts (comma list)<input name="matchHosts" placeholder="gpu-node-1" /></label>
           <label>GPU UUIDs<input name="matchGpuUuids" placeholder="GPU-…" /></label>
           <label>Serves models<input name="servesModels" placeholder="meta-llama/Llama-3.1-70B-Instruct" /></label>
@@ -74,7 +76,7 @@ export default function GpuPoolsPage() {
               <tr key={p.id}>
                 <td>{p.name}</td>
                 <td>{p.gpuCount} × {p.gpuType}</td>
-                <td>{formatUsd(p.usdPerGpuHour)}</td>
+                <td>{formatUsd(p.usdPerGpuHour)}{p.usdPerKwh !== null && <div className="muted">+ ${p.usdPerKwh}/kWh energy</div>}</td>
                 <td>{[...p.matchHosts, ...p.matchGpuUuids].join(", ") || "—"}</td>
                 <td>{[...p.servesModels, ...p.servesAddresses].join(", ") || "—"}</td>
                 <td>{canManage && <button type="button" className="danger" onClick={() => remove.mutate({ orgSlug, id: p.id })}>Delete</button>}</td>

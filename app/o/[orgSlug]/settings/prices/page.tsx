@@ -5,6 +5,7 @@ import type { FormEvent } from "react";
 import { formatCount, formatUsd } from "../../../../_charts/format.ts";
 import { EmptyState, ErrorState, Loading } from "../../../../_components/states.tsx";
 import { useTRPC } from "../../../../_trpc/react.tsx";
+import { PriceBook } from "./price-book.tsx";
 
 const opt = (v: FormDataEntryValue | null) => (v && String(v).trim() ? String(v).trim() : undefined);
 
@@ -99,6 +100,7 @@ export default function PricesPage() {
           )}
         </>
       )}
+      <PriceBook orgSlug={orgSlug} />
     </div>
   );
 }
