@@ -9,6 +9,20 @@ import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
 /** `isStopping` turns true on shutdown: a job that loops over a backlog checks it between batches. */
 export type WorkerJob = { name: string; intervalMs: number; run: (db: Db, isStopping: () => boolean) => Promise<unknown> };
 
+export const STAGE_BUDGET_MS = 10_000;
+
+/** Runs `batch` until it reports 0 items, the worker stops, or `budgetMs` has passed; returns the items done. */
+export async function drainFor(batch: () => Promise<number>, isStopping: () => boolean, budgetMs: number, nowMs: () => number = Date.now): Promise<number> {
+  const until = nowMs() + budgetMs;
+  let done = 0;
+  while (!isStopping() && nowMs() < until) {
+    const n = await batch();
+    done += n;
+    if (n === 0) break;
+  }
+  return done;
+}
+
 /** Background jobs of the worker role: settle traces into tasks and roll hours up; evaluate alerts; deliver them. */
 export const DEFAULT_JOBS: WorkerJob[] = [
   {
@@ -16,9 +30,11 @@ export const DEFAULT_JOBS: WorkerJob[] = [
     intervalMs: 1_000,
     // Work through the backlog, but stop between batches on shutdown: the queue lives in PostgreSQL, so the next
     // start continues where this one stopped (a soak left 800k dirty traces; draining them blocked SIGTERM).
+    // Each stage gets a time budget per tick: under sustained ingest the settle queue never empties, and an
+    // unbounded settle loop kept the rollups (what every dashboard reads) from ever being recomputed.
     run: async (db, isStopping) => {
-      while (!isStopping() && (await settleDirtyTraces({ db })) > 0);
-      while (!isStopping() && (await processDirtyHours({ db })) > 0);
+      await drainFor(() => settleDirtyTraces({ db }), isStopping, STAGE_BUDGET_MS);
+      await drainFor(() => processDirtyHours({ db }), isStopping, STAGE_BUDGET_MS);
     },
   },
   { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },

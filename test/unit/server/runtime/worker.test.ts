@@ -39,3 +39,26 @@ describe("worker shutdown", () => {
     expect(batches).toBe(after); // nothing runs after stop
   });
 });
+
+describe("drainFor: each worker stage has a time budget", () => {
+  it("stops an endless backlog at the budget, so the next stage (rollups) still runs", async () => {
+    const { drainFor } = await import("../../../../server/runtime/worker.ts");
+    let now = 0;
+    const clock = () => now;
+    let settled = 0;
+    const endlessSettle = async () => { now += 100; settled += 500; return 500; }; // ingest refills the queue forever
+    let rolledUp = 0;
+    const rollups = async () => { now += 10; if (rolledUp >= 3) return 0; rolledUp++; return 1; };
+    expect(await drainFor(endlessSettle, () => false, 1_000, clock)).toBe(5_000);
+    expect(settled).toBe(5_000);
+    expect(await drainFor(rollups, () => false, 1_000, clock)).toBe(3);
+  });
+
+  it("ends at once when a batch reports nothing left, or when the worker stops", async () => {
+    const { drainFor } = await import("../../../../server/runtime/worker.ts");
+    let calls = 0;
+    expect(await drainFor(async () => { calls++; return 0; }, () => false, 1_000)).toBe(0);
+    expect(calls).toBe(1);
+    expect(await drainFor(async () => 1, () => true, 1_000)).toBe(0);
+  });
+});
