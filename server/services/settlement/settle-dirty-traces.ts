@@ -25,6 +25,11 @@ export async function settleDirtyTraces({ db, limit = 500, nowMs = Date.now() }:
 
 async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise<void> {
   await withTransaction(db.pool, async (client) => {
+    // Every statement below is a lookup by key (spans' and tasks' primary keys, spans(org_id, task_id), dirty_*),
+    // so an index nested loop is always the right plan. A table that grew since autovacuum last analyzed it looks
+    // tiny to the planner, which then seq-scans and hash-joins millions of rows per batch (bench/settlement.ts
+    // --stale-stats: 650 vs 5,300 traces/s); for this transaction only, tell it not to.
+    await client.query("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
     const traceIds = await withTaskSiblings(client, orgId, marked.map((m) => m.trace_id));
     const spans = await loadSpans(client, orgId, traceIds);
     const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: LOOP_CALL_THRESHOLD });
@@ -36,7 +41,7 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
        WHERE s.org_id = $1 AND s.trace_id = u.trace_id AND s.span_id = u.span_id`,
       [orgId, ...columns(resolved, ["traceId", "spanId", "feature", "taskKey", "taskType", "customerId", "isRetry", "isRetryWaste"])],
     );
-    const removed = await deleteTasksOfTraces(client, orgId, traceIds);
+    const removed = await deleteTasksOfTraces(client, orgId, traceIds, spans);
     const taskRows = tasks.map((t) => ({ ...t, start: new Date(t.startMs), end: new Date(t.endMs), traceIdsJson: JSON.stringify(t.traceIds) }));
     await client.query(
       `INSERT INTO tasks (org_id, task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls,
@@ -84,18 +89,15 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
 }
 
 /**
- * Removes the tasks that contain any of these traces (they are rebuilt from the spans). One GIN lookup per trace id
- * (`@> ARRAY[id]`), then a primary-key delete: a single `trace_ids && $all` makes the planner expect most of the table
- * and scan it — 3.5 s per 500-trace batch at 300k tasks (bench/settlement.ts).
+ * Removes the tasks that contain any of these traces (they are rebuilt from the spans). A task's key is the task id
+ * its spans resolve to, else its trace id (settle-traces.ts), and spans never change once stored — so every task that
+ * holds one of these traces is keyed by one of the traces or by a task id on their spans: a primary-key delete, with
+ * no dependence on planner statistics. (`trace_ids && $ids` seq-scanned the tasks: 273 traces/s at 300k tasks; a GIN
+ * lookup per trace was fast only while the table's statistics were fresh — bench/settlement.ts, bench/soak.ts.)
  */
-async function deleteTasksOfTraces(client: pg.PoolClient, orgId: string, traceIds: string[]) {
-  const { rows } = await client.query<{ task_key: string }>(
-    `SELECT DISTINCT x.task_key FROM unnest($2::text[]) AS u(trace_id)
-     CROSS JOIN LATERAL (SELECT task_key FROM tasks WHERE org_id = $1 AND trace_ids @> ARRAY[u.trace_id]) x`,
-    [orgId, traceIds],
-  );
-  if (rows.length === 0) return { rows: [] as { start_time: Date }[] };
-  return client.query<{ start_time: Date }>("DELETE FROM tasks WHERE org_id = $1 AND task_key = ANY($2::text[]) RETURNING start_time", [orgId, rows.map((r) => r.task_key)]);
+async function deleteTasksOfTraces(client: pg.PoolClient, orgId: string, traceIds: string[], spans: SettleSpan[]) {
+  const keys = [...new Set([...traceIds, ...spans.map((s) => s.taskId).filter((id): id is string => id !== null && id !== "")])];
+  return client.query<{ start_time: Date }>("DELETE FROM tasks WHERE org_id = $1 AND task_key = ANY($2::text[]) RETURNING start_time", [orgId, keys]);
 }
 
 /** A task named by inferledger.task.id may span traces: settle all of them together. */
