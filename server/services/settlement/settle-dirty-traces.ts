@@ -1,10 +1,10 @@
 import type pg from "pg";
 import type { Db } from "../../db/client.ts";
 import { withTransaction } from "../../db/transaction.ts";
+import { getEnv } from "../../env.ts";
 import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
 
 export const SETTLE_DELAY_MS = 2_000; // let a trace's spans (exported in several batches) arrive first
-export const LOOP_CALL_THRESHOLD = 20;
 
 type Marked = { org_id: string; trace_id: string; marked_at: Date };
 
@@ -32,7 +32,7 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
     await client.query("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
     const traceIds = await withTaskSiblings(client, orgId, marked.map((m) => m.trace_id));
     const spans = await loadSpans(client, orgId, traceIds);
-    const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: LOOP_CALL_THRESHOLD });
+    const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD });
     await client.query(
       `UPDATE spans s SET resolved_feature = u.feature, resolved_task_key = u.task_key, resolved_task_type = u.task_type,
          resolved_customer_id = u.customer_id, is_retry = u.is_retry, is_retry_waste = u.is_retry_waste

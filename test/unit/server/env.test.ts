@@ -49,4 +49,15 @@ describe("environment validation", () => {
     resetEnvCache();
     expect(() => getEnv()).toThrow(/OTLP_KEY_REQUESTS_PER_SEC[\s\S]*OTLP_KEY_SPAN_BURST/);
   });
+
+  it("agent-loop threshold: default 20 model calls per task, configurable, nonsense refused", () => {
+    resetEnvCache();
+    expect(getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD).toBe(20);
+    process.env.INFERLEDGER_LOOP_CALL_THRESHOLD = "50";
+    resetEnvCache();
+    expect(getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD).toBe(50);
+    process.env.INFERLEDGER_LOOP_CALL_THRESHOLD = "1";
+    resetEnvCache();
+    expect(() => getEnv()).toThrow(/INFERLEDGER_LOOP_CALL_THRESHOLD/);
+  });
 });
