@@ -40,7 +40,7 @@ test.describe("dashboard pages on the demo org's real data", () => {
   test("prompts: the code reviewer's prompt creep is shown with its $ impact", async ({ page }) => {
     const card = page.locator("section.panel").filter({ hasText: "code-review · review-instructions" });
     await gotoWhenReady(page, "/o/demo/prompts", () => expect(card).toBeVisible({ timeout: 3_000 }));
-    await expect(card).toContainText(/\+\d+% input tokens\/call · \+\$\d/);
+    await expect(card).toContainText(/\+\d+(\.\d+)?% input tokens\/call · \+\$\d/);
     await page.screenshot({ path: "test-results/e2e/screens/prompts.png", fullPage: true });
   });
 

@@ -11,7 +11,7 @@ test("feature page: cost-per-task distribution, task shape, token mix and prompt
   await expect(page.locator(".kpi").filter({ hasText: "Cost per task, median (p50)" }).locator(".kpi-value")).toHaveText(/\$\d/);
   await expect(page.getByRole("row", { name: /Input, cache reads/ })).toContainText("tokens");
   // The demo's code reviewer has a prompt that grows over time.
-  await expect(page.getByText(/input tokens\/call \(\+\d+%\)/).first()).toBeVisible();
+  await expect(page.getByText(/input tokens\/call \(\+\d+(\.\d+)?%\)/).first()).toBeVisible();
   await expect(page.getByRole("heading", { name: "Spend by model" })).toBeVisible();
   await page.screenshot({ path: "test-results/e2e/screens/feature-detail.png", fullPage: true });
 });
