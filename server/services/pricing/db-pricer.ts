@@ -1,19 +1,10 @@
 import type { Pricer } from "../../../collectors/pipeline.ts";
 import type { Db } from "../../db/client.ts";
-import { callCostUsd, catalogProviderId, discounted, normalizeModelName, type CallRates } from "../../domain/pricing/call-cost.ts";
+import { callCostUsd } from "../../domain/pricing/call-cost.ts";
+import { findOverride, overrideFromRow, resolvePrice, type PriceOverride } from "../../domain/pricing/override-rule.ts";
 import type { LlmUsage } from "../../domain/ingest/types.ts";
 import { CATALOG_VERSION, lookupCatalog, type CatalogMatch } from "./genai-catalog.ts";
 import { seedCatalog } from "./seed-catalog.ts";
-
-type Override = {
-  id: string;
-  provider: string;
-  model: string;
-  rates: CallRates | null; // fixed contract prices
-  discountPercent: string | null; // or a discount on the catalog
-  validFromMs: number;
-  validToMs: number;
-};
 
 const RELOAD_MS = 15_000;
 const changeListeners = new Set<() => void>();
@@ -32,19 +23,15 @@ export function notifyPricesChanged(): void {
 export async function createDbPricer({ db, log }: { db: Db; log: (line: string) => void }): Promise<Pricer & { close: () => void; reload: () => Promise<void> }> {
   const seeded = await seedCatalog(db);
   if (seeded.inserted) log(`price catalog ${seeded.version}: ${seeded.inserted} price rows loaded`);
-  let overrides = new Map<string, Override[]>();
+  let overrides = new Map<string, PriceOverride[]>();
   const reload = async () => {
     const { rows } = await db.pool.query(
       `SELECT id, org_id, provider, model, input_usd_per_mtok::text AS i, cached_input_usd_per_mtok::text AS cr, cache_write_usd_per_mtok::text AS cw,
          output_usd_per_mtok::text AS o, discount_percent::text AS d, valid_from, valid_to FROM price_rows WHERE org_id IS NOT NULL`,
     );
-    const next = new Map<string, Override[]>();
+    const next = new Map<string, PriceOverride[]>();
     for (const r of rows) {
-      const o: Override = {
-        id: r.id, provider: r.provider, model: r.model,
-        rates: r.i && r.o ? { input: r.i, output: r.o, cacheRead: r.cr, cacheWrite: r.cw } : null,
-        discountPercent: r.d, validFromMs: r.valid_from.getTime(), validToMs: r.valid_to ? r.valid_to.getTime() : Infinity,
-      };
+      const o = overrideFromRow({ id: r.id, provider: r.provider, model: r.model, input: r.i, cachedInput: r.cr, cacheWrite: r.cw, output: r.o, discountPercent: r.d, validFrom: r.valid_from, validTo: r.valid_to });
       next.set(r.org_id, [...(next.get(r.org_id) ?? []), o]);
     }
     overrides = next;
@@ -68,23 +55,11 @@ export async function createDbPricer({ db, log }: { db: Db; log: (line: string) 
     price(orgId: string, llm: LlmUsage, startMs: number) {
       const model = llm.model ?? llm.requestModel;
       if (!model) return null;
-      const override = findOverride(overrides.get(orgId), llm, model, startMs);
+      const override = findOverride(overrides.get(orgId), { providers: [llm.provider], models: [model, llm.requestModel] }, startMs);
       const base = catalog(llm.provider, model, startMs) ?? (llm.requestModel && llm.requestModel !== model ? catalog(llm.provider, llm.requestModel, startMs) : null);
-      let rates: CallRates | null = null;
-      let priceRef: string;
-      if (override?.rates) {
-        rates = override.rates;
-        priceRef = `override:${override.id}`;
-      } else if (override?.discountPercent && base) {
-        rates = discounted(base.rates, override.discountPercent);
-        priceRef = `override:${override.id}(-${override.discountPercent}% of ${base.providerId}/${base.modelId})`;
-      } else if (base) {
-        rates = base.rates;
-        priceRef = `${CATALOG_VERSION}:${base.providerId}/${base.modelId}`;
-      } else {
-        return null;
-      }
-      return { costUsd: callCostUsd(llm, rates).toFixed(12), priceRef };
+      const resolved = resolvePrice(override, base, CATALOG_VERSION);
+      if (!resolved) return null;
+      return { costUsd: callCostUsd(llm, resolved.rates).toFixed(12), priceRef: resolved.priceRef };
     },
     close: () => {
       clearInterval(timer);
@@ -92,17 +67,4 @@ export async function createDbPricer({ db, log }: { db: Db; log: (line: string) 
     },
     reload,
   };
-}
-
-function findOverride(list: Override[] | undefined, llm: LlmUsage, model: string, startMs: number): Override | null {
-  if (!list) return null;
-  const providers = new Set([llm.provider, catalogProviderId(llm.provider)].filter(Boolean));
-  const models = new Set([model, llm.requestModel, normalizeModelName(model)].filter(Boolean));
-  let best: Override | null = null;
-  for (const o of list) {
-    if (!providers.has(o.provider) || !models.has(o.model)) continue;
-    if (startMs < o.validFromMs || startMs >= o.validToMs) continue;
-    if (!best || o.validFromMs > best.validFromMs) best = o;
-  }
-  return best;
 }
