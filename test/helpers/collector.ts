@@ -20,6 +20,11 @@ export async function startTestCollector(db: Db, options: { pricer?: Pricer; max
     consumer,
     /** The OTLP/HTTP server, e.g. to observe responses (`server.on("request", …)`). */
     httpServer: server,
+    /** POSTs an OTLP/HTTP JSON body (`/v1/traces` or `/v1/metrics`) with an ingest key, as an exporter would. */
+    postJson: (path: "/v1/traces" | "/v1/metrics", ingestKey: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}${path}`, {
+        method: "POST", headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/json" }, body: JSON.stringify(body),
+      }),
     stop: async () => {
       await new Promise((r) => server.close(r));
       await grpc.close();

@@ -43,7 +43,7 @@ export async function getFeatureDetail({ ctx, feature, preset, nowMs }: { ctx: O
       args,
     ),
     queryCosts({ ctx, query: { from: p.from, to: p.to, groupBy: [], filters: { feature } } }),
-    getPromptGrowth({ ctx, nowMs }),
+    getPromptGrowth({ ctx, nowMs, feature }),
   ]);
   const edges = stats.priced_tasks > 0 ? costBucketEdges({ minPositiveUsd: stats.min_positive, maxUsd: stats.max_cost ?? "0", hasZero: stats.has_zero, maxBuckets: 18 }) : [];
   const counts = new Map<number, { successful: number; other: number }>();
@@ -67,5 +67,5 @@ export async function getFeatureDetail({ ctx, feature, preset, nowMs }: { ctx: O
     tasks: stats.tasks, successfulTasks: stats.successful, loopTasks: stats.loops,
     meanCallsPerTask: stats.mean_calls, maxCallsPerTask: stats.max_calls, retryCalls: stats.retry_calls, failedCalls: stats.failed_calls,
   };
-  return { feature, period: { from: p.from, to: p.to }, distribution, shape, totals: totals.totals, prompts: prompts.filter((g) => g.feature === feature) };
+  return { feature, period: { from: p.from, to: p.to }, distribution, shape, totals: totals.totals, prompts };
 }

@@ -1,6 +1,8 @@
 import Decimal from "decimal.js";
 import { callCostUsd, rateFor } from "../../domain/pricing/call-cost.ts";
 import { resolvePeriod } from "../../domain/costs/period.ts";
+import { money } from "../../domain/costs/summary.ts";
+import { formatUsd } from "../../domain/costs/usd.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
 import { lookupCatalog } from "../pricing/genai-catalog.ts";
 import { queryCosts, type CostRow } from "./query-costs.ts";
@@ -53,18 +55,18 @@ export async function getPricingReview({ ctx, nowMs }: { ctx: OrgContext; nowMs:
       const tokens = { inputTokens: m.inputTokens, cacheReadTokens: m.cachedInputTokens, cacheWriteTokens: m.cacheWriteTokens, outputTokens: m.outputTokens };
       const flat = { ...match.rates, input: rateFor(match.rates.input, avgInput).toString(), output: rateFor(match.rates.output, avgInput).toString(), cacheRead: match.rates.cacheRead && rateFor(match.rates.cacheRead, avgInput).toString(), cacheWrite: match.rates.cacheWrite && rateFor(match.rates.cacheWrite, avgInput).toString() };
       const cost = callCostUsd(tokens, flat);
-      return [{ provider: a.provider, model: a.model, costUsd: cost.toFixed(2), savingUsd: new Decimal(m.apiCostUsd).minus(cost).toFixed(2) }];
+      return [{ provider: a.provider, model: a.model, costUsd: money(cost), savingUsd: money(new Decimal(m.apiCostUsd).minus(cost)) }];
     }).sort((x, y) => Number(x.costUsd) - Number(y.costUsd));
-    return { provider: m.key.provider ?? "", model: m.key.model ?? "", apiCostUsd: new Decimal(m.apiCostUsd).toFixed(2), calls: m.calls, inputTokens: m.inputTokens, outputTokens: m.outputTokens, alternatives };
+    return { provider: m.key.provider ?? "", model: m.key.model ?? "", apiCostUsd: m.apiCostUsd, calls: m.calls, inputTokens: m.inputTokens, outputTokens: m.outputTokens, alternatives };
   });
   const recommendations: Recommendation[] = [];
   for (const m of samePriced) {
     const best = m.alternatives[0];
-    if (best && Number(best.savingUsd) > 0) recommendations.push({ title: `Evaluate ${best.model} for ${m.model} traffic`, detail: `The same ${m.calls} calls would have cost $${best.costUsd} instead of $${m.apiCostUsd} at current catalog prices (quality to be validated).`, savingUsdPerPeriod: best.savingUsd });
+    if (best && Number(best.savingUsd) > 0) recommendations.push({ title: `Evaluate ${best.model} for ${m.model} traffic`, detail: `The same ${m.calls} calls would have cost ${formatUsd(best.costUsd)} instead of ${formatUsd(m.apiCostUsd)} at current catalog prices (quality to be validated).`, savingUsdPerPeriod: best.savingUsd });
   }
   const t = total.totals;
-  if (Number(t.idleGpuCostUsd) > 0) recommendations.push({ title: "Scale self-hosted GPUs with demand", detail: `Idle GPU time cost $${new Decimal(t.idleGpuCostUsd).toFixed(2)}: scale pools down off-peak or overflow peaks to an API.`, savingUsdPerPeriod: new Decimal(t.idleGpuCostUsd).toFixed(2) });
-  if (Number(t.wastedCallCostUsd) > 0) recommendations.push({ title: "Cut failed calls and retries", detail: `Failed calls and superseded retry attempts cost $${new Decimal(t.wastedCallCostUsd).toFixed(2)}.`, savingUsdPerPeriod: new Decimal(t.wastedCallCostUsd).toFixed(2) });
+  if (Number(t.idleGpuCostUsd) > 0) recommendations.push({ title: "Scale self-hosted GPUs with demand", detail: `Idle GPU time cost ${formatUsd(t.idleGpuCostUsd)}: scale pools down off-peak or overflow peaks to an API.`, savingUsdPerPeriod: t.idleGpuCostUsd });
+  if (Number(t.wastedCallCostUsd) > 0) recommendations.push({ title: "Cut failed calls and retries", detail: `Failed calls and superseded retry attempts cost ${formatUsd(t.wastedCallCostUsd)}.`, savingUsdPerPeriod: t.wastedCallCostUsd });
   recommendations.sort((a, b) => Number(b.savingUsdPerPeriod) - Number(a.savingUsdPerPeriod));
   return {
     period: { from: p.from.toISOString(), to: p.to.toISOString() },
@@ -72,7 +74,7 @@ export async function getPricingReview({ ctx, nowMs }: { ctx: OrgContext; nowMs:
     byProvider: byProvider.rows.map(row),
     byModel: byModel.rows.map(row),
     byFeature: byFeature.rows.map(row),
-    priceChanges: audits.map((a) => ({ at: a.createdAt.toISOString(), actor: a.actor, action: a.action, change: a.after ?? a.before, repricedCalls: a.repricedCalls, deltaUsd: a.deltaUsd.toFixed(6) })),
+    priceChanges: audits.map((a) => ({ at: a.createdAt.toISOString(), actor: a.actor, action: a.action, change: a.after ?? a.before, repricedCalls: a.repricedCalls, deltaUsd: money(new Decimal(a.deltaUsd.toString())) })),
     samePriced,
     recommendations,
   };

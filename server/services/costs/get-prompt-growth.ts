@@ -7,7 +7,7 @@ import { lookupCatalog } from "../pricing/genai-catalog.ts";
  * Prompt growth per feature × prompt name over the last 35 days (7 recent vs 28 baseline): daily medians from
  * SQL, analysis in the domain layer, $ impact at the catalog input price of each prompt's most used model.
  */
-export async function getPromptGrowth({ ctx, nowMs, recentDays = 7, baselineDays = 28 }: { ctx: OrgContext; nowMs: number; recentDays?: number; baselineDays?: number }): Promise<PromptGrowth[]> {
+export async function getPromptGrowth({ ctx, nowMs, feature, recentDays = 7, baselineDays = 28 }: { ctx: OrgContext; nowMs: number; feature?: string; recentDays?: number; baselineDays?: number }): Promise<PromptGrowth[]> {
   requirePermission(ctx, "costs:read");
   const from = new Date((Math.floor(nowMs / 86_400_000) - recentDays - baselineDays) * 86_400_000);
   const { rows } = await ctx.db.pool.query(
@@ -18,8 +18,9 @@ export async function getPromptGrowth({ ctx, nowMs, recentDays = 7, baselineDays
        mode() WITHIN GROUP (ORDER BY provider) AS provider, mode() WITHIN GROUP (ORDER BY model) AS model
      FROM spans
      WHERE org_id = $1 AND is_llm_call AND start_time >= $2 AND prompt_name IS NOT NULL
+       AND ($3::text IS NULL OR coalesce(resolved_feature, feature, service_name, '') = $3)
      GROUP BY 1, 2, 3 ORDER BY 1`,
-    [ctx.org.id, from],
+    [ctx.org.id, from, feature ?? null],
   );
   const models = new Map<string, { provider: string | null; model: string | null }>();
   const days: PromptDay[] = rows.map((r) => {

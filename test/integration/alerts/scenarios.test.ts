@@ -1,14 +1,13 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
 import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { createChannel, createRule } from "../../../server/services/alerts/alert-config.ts";
 import { deliverOutbox } from "../../../server/services/alerts/deliver-outbox.ts";
 import { evaluateOrgAlerts } from "../../../server/services/alerts/evaluate-org-alerts.ts";
 import { callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 import { startFakeSlack } from "../../helpers/fake-slack.ts";
 
 const DAY = 86_400_000;
@@ -42,10 +41,7 @@ describe("alert scenarios on real data through the collector", () => {
       });
       expect(res.status).toBe(200);
     }
-    for (let i = 0; i < 4; i++) {
-      while ((await settleDirtyTraces({ db, nowMs: Date.now() + 60_000, limit: 2000 })) > 0);
-      while ((await processDirtyHours({ db, limit: 500 })) > 0);
-    }
+    await runWorkerUntilIdle(db);
   }
 
   const llmSpan = (o: { atMs: number; input: number; traceId?: string; parent?: string; error?: boolean; attrs?: Record<string, string | number> }) => ({

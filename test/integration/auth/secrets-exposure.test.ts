@@ -8,12 +8,11 @@ import { resetEnvCache } from "../../../server/env.ts";
 import { hashApiKey } from "../../../server/services/api-keys/api-keys.ts";
 import { deliverOutbox } from "../../../server/services/alerts/deliver-outbox.ts";
 import { evaluateOrgAlerts } from "../../../server/services/alerts/evaluate-org-alerts.ts";
-import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
 import { createOrg } from "../../../server/services/orgs/create-org.ts";
 import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 import { startFakeSlack } from "../../helpers/fake-slack.ts";
 import { httpClient, trpcData } from "../../helpers/http-session.ts";
 import { serveRoutes } from "../../helpers/route-server.ts";
@@ -128,8 +127,7 @@ describe("API keys and webhook URLs never appear in logs or API responses", () =
     const stored = await db.prisma.alertChannel.findMany({ where: { id: { in: [created.result.data.json.id, hookCreated.id] } } });
     for (const row of stored) expect(JSON.stringify(row)).not.toMatch(/XXXXsecret|with-token-abc123def456/); // encrypted at rest
 
-    while ((await settleDirtyTraces({ db, nowMs: Date.now() + 60_000, limit: 2000 })) > 0);
-    while ((await processDirtyHours({ db, limit: 500 })) > 0);
+    await runWorkerUntilIdle(db);
     const orgId = (await db.prisma.organization.findUniqueOrThrow({ where: { slug: orgSlug } })).id;
     const ctx = { db, org: { id: orgId, slug: orgSlug, name: "Secrets Org" }, actor: { type: "system" as const, name: "test" } };
     expect((await evaluateOrgAlerts({ ctx })).fired.length).toBeGreaterThan(0);

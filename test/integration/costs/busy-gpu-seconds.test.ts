@@ -3,13 +3,12 @@ import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getCosts } from "../../../app/api/v1/costs/route.ts";
 import { estimateGpuSeconds } from "../../../server/domain/gpu-model/call-gpu-seconds.ts";
-import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
 const HOUR = Date.UTC(2026, 9, 6, 9); // 2026-10-06T09:00Z
 const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
@@ -42,22 +41,12 @@ describe("busy GPU cost by modelled GPU-seconds, through the collector and the r
     pricer = await createDbPricer({ db, log: () => undefined });
     collector = await startTestCollector(db, { pricer });
     await createGpuPool({ ctx: org.systemCtx, input: { name: "pool-8b", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2.00", matchHosts: ["node-b"], servesModels: ["meta-llama/Llama-3.1-8B-Instruct"] } });
-    const headers = { authorization: `Bearer ${org.ingestKey.key}`, "content-type": "application/json" };
-    const traces = await fetch(`${collector.httpUrl}/v1/traces`, {
-      method: "POST", headers,
-      body: JSON.stringify({ resourceSpans: [{ resource: { attributes: kv([["service.name", "selfhost-app"]]) }, scopeSpans: [{ spans: [call(10, 2, 1000, 100), call(20, 6, 100, 1000)] }] }] }),
-    });
+    const traces = await collector.postJson("/v1/traces", org.ingestKey.key, { resourceSpans: [{ resource: { attributes: kv([["service.name", "selfhost-app"]]) }, scopeSpans: [{ spans: [call(10, 2, 1000, 100), call(20, 6, 100, 1000)] }] }] });
     expect(traces.status).toBe(200);
     const points = [5, 50].map((m) => ({ timeUnixNano: ns(HOUR + m * 60_000), asDouble: 0.5, attributes: kv([["UUID", "GPU-B1"], ["Hostname", "node-b"]]) }));
-    const metrics = await fetch(`${collector.httpUrl}/v1/metrics`, {
-      method: "POST", headers,
-      body: JSON.stringify({ resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [{ name: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", gauge: { dataPoints: points } }] }] }] }),
-    });
+    const metrics = await collector.postJson("/v1/metrics", org.ingestKey.key, { resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [{ name: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", gauge: { dataPoints: points } }] }] }] });
     expect(metrics.status).toBe(200);
-    for (let i = 0; i < 5; i++) {
-      await settleDirtyTraces({ db, nowMs: Date.now() + 60_000 });
-      await processDirtyHours({ db });
-    }
+    await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
     pricer.close();

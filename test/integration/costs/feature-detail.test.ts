@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { insertSpans } from "../../../server/db/bulk/insert-spans.ts";
 import type { Db } from "../../../server/db/client.ts";
+import { hex, span } from "../../fixtures/spans.ts";
 import { callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 
@@ -55,5 +57,23 @@ describe("feature detail: cost per task distribution and task shape", () => {
     expect(d.distribution).toMatchObject({ pricedTasks: 0, buckets: [], p50Usd: null });
     expect(d.shape.tasks).toBe(0);
     expect(d.totals.calls).toBe(0);
+  });
+
+  it("lists only this feature's prompts, with their growth over the last 7 days vs the 28 before", async () => {
+    const { org, user } = await createTestOrg(db);
+    const day = 86_400_000;
+    const today = Math.floor(Date.now() / day) * day;
+    const call = (feature: string, promptName: string, daysAgo: number, inputTokens: number) => ({
+      orgId: org.id, costUsd: "0.001000000000", priceRef: "test",
+      span: span({ traceId: hex(16), startMs: today - daysAgo * day + 3_600_000, attribution: { feature, promptName }, llm: { inputTokens, outputTokens: 10 } }),
+    });
+    await insertSpans(db.pool, [
+      ...[20, 15, 10].map((d) => call("support-bot", "triage", d, 1000)),
+      ...[5, 3, 2].map((d) => call("support-bot", "triage", d, 1200)),
+      ...[20, 3].map((d) => call("search", "rank", d, 500)),
+    ]);
+    const d = await callerFor(db, user).costs.featureDetail({ orgSlug: org.slug, period: "30d", feature: "support-bot" });
+    expect(d.prompts.map((g) => [g.feature, g.promptName, g.baselineInputTokens, g.recentInputTokens])).toEqual([["support-bot", "triage", 1000, 1200]]);
+    expect(d.prompts[0]!.growthRatio).toBeCloseTo(0.2, 6);
   });
 });

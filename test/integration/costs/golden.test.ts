@@ -1,13 +1,12 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getCosts } from "../../../app/api/v1/costs/route.ts";
-import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
 const HOUR = Date.UTC(2026, 9, 5, 12); // 2026-10-05T12:00Z
 const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
@@ -71,27 +70,15 @@ describe("golden: spans → collector → prices → settlement → rollups → 
       call({ atMin: 40, provider: "openai", model: "gpt-4o-mini", input: 10000, output: 1000 }),
       call({ atMin: 20, provider: "vllm", model: "llama-selfhost", input: 4000, output: 500 }),
     ];
-    const res = await fetch(`${collector.httpUrl}/v1/traces`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${org.ingestKey.key}`, "content-type": "application/json" },
-      body: JSON.stringify({ resourceSpans: [{ resource: { attributes: kv([["service.name", "golden-app"]]) }, scopeSpans: [{ spans }] }] }),
-    });
+    const res = await collector.postJson("/v1/traces", org.ingestKey.key, { resourceSpans: [{ resource: { attributes: kv([["service.name", "golden-app"]]) }, scopeSpans: [{ spans }] }] });
     expect(res.status).toBe(200);
     const gpuPoints = [5, 35].flatMap((m) => ["GPU-1", "GPU-2"].map((uuid) => ({
       timeUnixNano: ns(HOUR + m * 60_000), asDouble: 0.25,
       attributes: kv([["UUID", uuid], ["Hostname", "node-a"], ["modelName", "NVIDIA H100 80GB HBM3"]]),
     })));
-    const metrics = await fetch(`${collector.httpUrl}/v1/metrics`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${org.ingestKey.key}`, "content-type": "application/json" },
-      body: JSON.stringify({ resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [{ name: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", gauge: { dataPoints: gpuPoints } }] }] }] }),
-    });
+    const metrics = await collector.postJson("/v1/metrics", org.ingestKey.key, { resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [{ name: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", gauge: { dataPoints: gpuPoints } }] }] }] });
     expect(metrics.status).toBe(200);
-    // Run the worker's cycle to a fixed point (pool costs re-mark traces, which re-mark hours).
-    for (let i = 0; i < 5; i++) {
-      await settleDirtyTraces({ db, nowMs: Date.now() + 60_000 });
-      await processDirtyHours({ db });
-    }
+    await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
     pricer.close();

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { insertSpans } from "../../../server/db/bulk/insert-spans.ts";
 import type { Db } from "../../../server/db/client.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
 const usage = { inputTokens: 1000, outputTokens: 100 };
 
@@ -14,7 +14,7 @@ async function ingest(db: Db, orgId: string, spans: ReturnType<typeof span>[]) {
     "INSERT INTO dirty_traces (org_id, trace_id, marked_at) SELECT $1, t, now() - interval '1 minute' FROM unnest($2::text[]) t ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at",
     [orgId, [...new Set(spans.map((s) => s.traceId))]],
   );
-  while ((await settleDirtyTraces({ db, limit: 500 })) > 0);
+  await runWorkerUntilIdle(db);
 }
 
 const tasksOf = async (db: Db, orgId: string) =>

@@ -2,12 +2,11 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calibratePool } from "../../../server/domain/gpu-model/calibration.ts";
 import { findGpu, findModel } from "../../../server/domain/gpu-model/catalog.ts";
-import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { addTestMember, callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
 const H = 3_600_000;
 const HOUR = Math.floor(Date.now() / H) * H - 5 * H;
@@ -33,14 +32,11 @@ describe("pool calibration: the GPU model against a real pool's telemetry", () =
       traceId: hex(16), spanId: hex(8), name: "chat", kind: 3, startTimeUnixNano: ns(HOUR + c.h * H + c.min * 60_000), endTimeUnixNano: ns(HOUR + c.h * H + c.min * 60_000 + 1000),
       attributes: kv([["gen_ai.operation.name", "chat"], ["gen_ai.provider.name", "vllm"], ["gen_ai.request.model", "meta-llama/Llama-3.1-8B-Instruct"], ["gen_ai.usage.input_tokens", c.input], ["gen_ai.usage.output_tokens", c.output]]),
     }));
-    const post = (path: string, body: unknown) => fetch(`${collector.httpUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${org.ingestKey.key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (path: "/v1/traces" | "/v1/metrics", body: unknown) => collector.postJson(path, org.ingestKey.key, body);
     expect((await post("/v1/traces", { resourceSpans: [{ resource: { attributes: kv([["service.name", "app"]]) }, scopeSpans: [{ spans }] }] })).status).toBe(200);
     const points = [[0, 0.5], [1, 0.25], [2, 0.4]].flatMap(([h, u]) => ["GPU-1", "GPU-2"].map((uuid) => ({ timeUnixNano: ns(HOUR + h! * H + 10 * 60_000), asDouble: u, attributes: kv([["UUID", uuid], ["Hostname", "node-a"]]) })));
     expect((await post("/v1/metrics", { resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [{ name: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", gauge: { dataPoints: points } }] }] }] })).status).toBe(200);
-    for (let i = 0; i < 5; i++) {
-      await settleDirtyTraces({ db, nowMs: Date.now() + 60_000 });
-      await processDirtyHours({ db });
-    }
+    await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
     await collector.stop();

@@ -1,16 +1,15 @@
 import crypto from "node:crypto";
 import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
 import { queryCosts } from "../../../server/services/costs/query-costs.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
-import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
 import { loadWhatIfTraffic } from "../../../server/services/whatif/load-traffic.ts";
 import { decodeTrafficColumns } from "../../../server/domain/whatif/traffic-columns.ts";
 import { addTestMember, callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
 const H = 3_600_000;
 const HOUR = Math.floor(Date.now() / H) * H - 3 * H; // inside the 24h period
@@ -61,14 +60,11 @@ describe("what-if service: the org's hourly rollups and effective prices feed th
       call({ atMin: 6, feature: "review", provider: "anthropic", model: "claude-sonnet-4-20250514", input: 20000, cacheRead: 10000, output: 2000 }),
       call({ atMin: 20, feature: "summarize", provider: "vllm", model: "llama-selfhost", input: 4000, output: 500 }),
     ];
-    const post = (path: string, body: unknown) => fetch(`${collector.httpUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${org.ingestKey.key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (path: "/v1/traces" | "/v1/metrics", body: unknown) => collector.postJson(path, org.ingestKey.key, body);
     expect((await post("/v1/traces", { resourceSpans: [{ resource: { attributes: kv([["service.name", "whatif-app"]]) }, scopeSpans: [{ spans }] }] })).status).toBe(200);
     const gpuPoints = [5, 35].flatMap((m) => ["GPU-1", "GPU-2"].map((uuid) => ({ timeUnixNano: ns(HOUR + m * 60_000), asDouble: 0.25, attributes: kv([["UUID", uuid], ["Hostname", "node-a"]]) })));
     expect((await post("/v1/metrics", { resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [{ name: "DCGM_FI_PROF_GR_ENGINE_ACTIVE", gauge: { dataPoints: gpuPoints } }] }] }] })).status).toBe(200);
-    for (let i = 0; i < 5; i++) {
-      await settleDirtyTraces({ db, nowMs: Date.now() + 60_000 });
-      await processDirtyHours({ db });
-    }
+    await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
     pricer.close();

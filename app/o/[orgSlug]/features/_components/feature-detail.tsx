@@ -52,7 +52,12 @@ export function FeatureDetail({ orgSlug, feature, period }: { orgSlug: string; f
             <ul className="alert-list">
               {prompts.map((g) => (
                 <li key={g.promptName}>
-                  <strong>{g.promptName}</strong>: {g.baselineInputTokens === null ? "—" : Math.round(g.baselineInputTokens)} → {g.recentInputTokens === null ? "—" : Math.round(g.recentInputTokens)} input tokens/call ({formatPercent(g.growthRatio, true)}){g.monthlyImpactUsd !== null && <> · {formatUsd(g.monthlyImpactUsd)}/month</>}
+                  <strong>{g.promptName}</strong>:{" "}
+                  {g.growthRatio === null || g.baselineInputTokens === null || g.recentInputTokens === null ? (
+                    <span className="muted">no baseline yet — growth needs calls in both the last 7 days and the 28 before</span>
+                  ) : (
+                    <>{formatCount(Math.round(g.baselineInputTokens))} → {formatCount(Math.round(g.recentInputTokens))} input tokens/call ({formatPercent(g.growthRatio, true)}){g.monthlyImpactUsd !== null && <> · {formatUsd(g.monthlyImpactUsd)}/month</>}</>
+                  )}
                 </li>
               ))}
             </ul>
