@@ -7,9 +7,14 @@ export type Db = { prisma: PrismaClient; pool: pg.Pool; url: string; close: () =
 // BIGINT columns (token counts) come back as strings from pg; token totals fit in a JS number safely.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** One pg pool shared by Prisma (via the driver adapter) and the raw bulk-SQL paths. */
+/**
+ * One pg pool shared by Prisma (via the driver adapter) and the raw bulk-SQL paths.
+ * JIT is off for every session: our statements are key lookups and aggregates over rollups whose plans look costly
+ * enough to trigger JIT, whose compilation took 50–200 ms per query and never paid off (bench/RESULTS.md, rollup
+ * queries, fix 3).
+ */
 export function createDb(options: { url: string; maxConnections?: number }): Db {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, options: "-c jit=off" });
   pool.on("error", () => undefined); // idle-client errors (DB restart) surface on the next query instead
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {

@@ -1,6 +1,5 @@
 import Decimal from "decimal.js";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
-import { withTransaction } from "../../db/transaction.ts";
 import { toSummary, type CostSums, type Summary } from "../../domain/costs/summary.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
 
@@ -82,14 +81,8 @@ export async function queryCosts({ ctx, query }: { ctx: OrgContext; query: CostQ
     FROM (${parts.join(" UNION ALL ")}) f
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ${query.groupBy.length ? `GROUP BY ${query.groupBy.map((_, i) => i + 1).join(", ")} ORDER BY ${query.groupBy.map((_, i) => i + 1).join(", ")}` : ""}`;
-  // JIT off: the raw-facts branch's LATERAL makes the planner's cost estimate high enough to trigger JIT, whose
-  // compilation took 50–200 ms per query on this machine (bench/RESULTS.md) and never pays off for a few
-  // thousand rows. SET LOCAL needs a transaction; read-only, so it holds no locks beyond the snapshot.
-  const { rows } = await withTransaction(ctx.db.pool, async (client) => {
-    await client.query("SET TRANSACTION READ ONLY");
-    await client.query("SET LOCAL jit = off");
-    return client.query<Record<string, unknown>>(sql, params);
-  });
+  // (JIT is off for the whole pool — server/db/client.ts — because this statement's raw-facts branch triggered it.)
+  const { rows } = await ctx.db.pool.query<Record<string, unknown>>(sql, params);
   const result: CostRow[] = rows.map((row) => {
     const key: Partial<Record<GroupByDim, string>> = {};
     for (const d of query.groupBy) {
