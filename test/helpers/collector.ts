@@ -5,6 +5,7 @@ import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/rece
 import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
 import type { Db } from "../../server/db/client.ts";
 import { ApiKeyVerifier } from "../../server/services/api-keys/verify-api-key.ts";
+import { createDbPricer } from "../../server/services/pricing/db-pricer.ts";
 
 /** A real collector (HTTP + gRPC receivers, real pipeline and storage) on ephemeral loopback ports. */
 export async function startTestCollector(db: Db, options: { pricer?: Pricer; maxBodyBytes?: number; maxQueuedSpans?: number; rateLimiter?: KeyRateLimiter; log?: (line: string) => void } = {}) {
@@ -30,6 +31,21 @@ export async function startTestCollector(db: Db, options: { pricer?: Pricer; max
       await grpc.close();
       await consumer.drain();
       verifier.close();
+    },
+  };
+}
+
+/** A test collector pricing calls like production (catalog + org overrides); `stop()` also stops the pricer. */
+export async function startPricedTestCollector(db: Db) {
+  const pricer = await createDbPricer({ db, log: () => undefined });
+  const collector = await startTestCollector(db, { pricer });
+  return {
+    ...collector,
+    /** Re-reads org price overrides at once (production reloads every 15 s or on a change in this process). */
+    reloadPrices: () => pricer.reload(),
+    stop: async () => {
+      pricer.close();
+      await collector.stop();
     },
   };
 }

@@ -29,6 +29,23 @@ export function findPostgresBinaries(): string | null {
   return null;
 }
 
+/** The handle both kinds return; destroy() stops the server (once) and removes its directory. */
+function restartable(kind: RestartableDatabase["kind"], port: number, dir: string, start: () => Promise<void>, stop: () => Promise<void>): RestartableDatabase {
+  let destroyed = false;
+  return {
+    kind,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    destroy: async () => {
+      if (destroyed) return;
+      destroyed = true;
+      await stop().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -74,19 +91,7 @@ export async function startThrowawayPostgres(): Promise<RestartableDatabase | nu
     await exec("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "-t", "30", "stop"]);
   };
   await start();
-  let destroyed = false;
-  return {
-    kind: "postgresql",
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start,
-    stop,
-    destroy: async () => {
-      if (destroyed) return;
-      destroyed = true;
-      await stop().catch(() => undefined);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return restartable("postgresql", port, dir, start, stop);
 }
 
 /**
@@ -111,17 +116,5 @@ export async function startRestartablePglite(): Promise<RestartableDatabase> {
     db = null;
   };
   await start();
-  let destroyed = false;
-  return {
-    kind: "pglite",
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start,
-    stop,
-    destroy: async () => {
-      if (destroyed) return;
-      destroyed = true;
-      await stop().catch(() => undefined);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return restartable("pglite", port, dir, start, stop);
 }

@@ -1,11 +1,10 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
 import { createChannel, createRule } from "../../../server/services/alerts/alert-config.ts";
 import { deliverOutbox } from "../../../server/services/alerts/deliver-outbox.ts";
 import { evaluateOrgAlerts } from "../../../server/services/alerts/evaluate-org-alerts.ts";
 import { callerFor, createTestOrg } from "../../fixtures/factories.ts";
-import { startTestCollector } from "../../helpers/collector.ts";
+import { startPricedTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 import { startFakeSlack } from "../../helpers/fake-slack.ts";
@@ -19,15 +18,12 @@ type Org = Awaited<ReturnType<typeof createTestOrg>>;
 
 describe("alert scenarios on real data through the collector", () => {
   const db = testDb();
-  let collector: Awaited<ReturnType<typeof startTestCollector>>;
-  let pricer: Awaited<ReturnType<typeof createDbPricer>>;
+  let collector: Awaited<ReturnType<typeof startPricedTestCollector>>;
 
   beforeAll(async () => {
-    pricer = await createDbPricer({ db, log: () => undefined });
-    collector = await startTestCollector(db, { pricer });
+    collector = await startPricedTestCollector(db);
   });
   afterAll(async () => {
-    pricer.close();
     await collector.stop();
     await closeTestDb();
   });

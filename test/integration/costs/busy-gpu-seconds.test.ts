@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getCosts } from "../../../app/api/v1/costs/route.ts";
 import { estimateGpuSeconds } from "../../../server/domain/gpu-model/call-gpu-seconds.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
-import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
-import { startTestCollector } from "../../helpers/collector.ts";
+import { startPricedTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
@@ -33,13 +32,11 @@ function call(atMin: number, durationS: number, input: number, output: number) {
 describe("busy GPU cost by modelled GPU-seconds, through the collector and the read API", () => {
   const db = testDb();
   let org: Awaited<ReturnType<typeof createTestOrg>>;
-  let collector: Awaited<ReturnType<typeof startTestCollector>>;
-  let pricer: Awaited<ReturnType<typeof createDbPricer>>;
+  let collector: Awaited<ReturnType<typeof startPricedTestCollector>>;
 
   beforeAll(async () => {
     org = await createTestOrg(db);
-    pricer = await createDbPricer({ db, log: () => undefined });
-    collector = await startTestCollector(db, { pricer });
+    collector = await startPricedTestCollector(db);
     await createGpuPool({ ctx: org.systemCtx, input: { name: "pool-8b", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2.00", matchHosts: ["node-b"], servesModels: ["meta-llama/Llama-3.1-8B-Instruct"] } });
     const traces = await collector.postJson("/v1/traces", org.ingestKey.key, { resourceSpans: [{ resource: { attributes: kv([["service.name", "selfhost-app"]]) }, scopeSpans: [{ spans: [call(10, 2, 1000, 100), call(20, 6, 100, 1000)] }] }] });
     expect(traces.status).toBe(200);
@@ -49,7 +46,6 @@ describe("busy GPU cost by modelled GPU-seconds, through the collector and the r
     await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
-    pricer.close();
     await collector.stop();
     await closeTestDb();
   });

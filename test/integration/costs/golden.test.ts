@@ -2,9 +2,8 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getCosts } from "../../../app/api/v1/costs/route.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
-import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
-import { startTestCollector } from "../../helpers/collector.ts";
+import { startPricedTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
@@ -43,17 +42,15 @@ function call(o: { traceId?: string; parent?: string; atMin: number; provider: s
 describe("golden: spans → collector → prices → settlement → rollups → read API", () => {
   const db = testDb();
   let org: Awaited<ReturnType<typeof createTestOrg>>;
-  let collector: Awaited<ReturnType<typeof startTestCollector>>;
-  let pricer: Awaited<ReturnType<typeof createDbPricer>>;
+  let collector: Awaited<ReturnType<typeof startPricedTestCollector>>;
 
   beforeAll(async () => {
     org = await createTestOrg(db);
-    pricer = await createDbPricer({ db, log: () => undefined });
-    collector = await startTestCollector(db, { pricer });
+    collector = await startPricedTestCollector(db);
     await db.prisma.priceRow.create({
       data: { id: crypto.randomUUID(), orgId: org.org.id, source: "override", provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.10", outputUsdPerMTok: "0.40", validFrom: new Date(HOUR + 30 * 60_000) },
     });
-    await pricer.reload();
+    await collector.reloadPrices();
     await createGpuPool({ ctx: org.systemCtx, input: { name: "pool-a", gpuType: "h100-sxm", gpuCount: 2, usdPerGpuHour: "2.00", matchHosts: ["node-a"], servesModels: ["llama-selfhost"] } });
 
     const retryTrace = hex(16);
@@ -81,7 +78,6 @@ describe("golden: spans → collector → prices → settlement → rollups → 
     await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
-    pricer.close();
     await collector.stop();
     await closeTestDb();
   });

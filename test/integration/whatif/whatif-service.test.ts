@@ -3,11 +3,10 @@ import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryCosts } from "../../../server/services/costs/query-costs.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
-import { createDbPricer } from "../../../server/services/pricing/db-pricer.ts";
 import { loadWhatIfTraffic } from "../../../server/services/whatif/load-traffic.ts";
 import { decodeTrafficColumns } from "../../../server/domain/whatif/traffic-columns.ts";
 import { addTestMember, callerFor, createTestOrg } from "../../fixtures/factories.ts";
-import { startTestCollector } from "../../helpers/collector.ts";
+import { startPricedTestCollector } from "../../helpers/collector.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 
@@ -41,17 +40,15 @@ function call(o: { atMin: number; feature: string; provider: string; model: stri
 describe("what-if service: the org's hourly rollups and effective prices feed the engine", () => {
   const db = testDb();
   let org: Awaited<ReturnType<typeof createTestOrg>>;
-  let collector: Awaited<ReturnType<typeof startTestCollector>>;
-  let pricer: Awaited<ReturnType<typeof createDbPricer>>;
+  let collector: Awaited<ReturnType<typeof startPricedTestCollector>>;
 
   beforeAll(async () => {
     org = await createTestOrg(db);
-    pricer = await createDbPricer({ db, log: () => undefined });
-    collector = await startTestCollector(db, { pricer });
+    collector = await startPricedTestCollector(db);
     await db.prisma.priceRow.create({
       data: { id: crypto.randomUUID(), orgId: org.org.id, source: "override", provider: "openai", model: "gpt-4o-mini", inputUsdPerMTok: "0.10", outputUsdPerMTok: "0.40", validFrom: new Date(HOUR - 24 * H) },
     });
-    await pricer.reload();
+    await collector.reloadPrices();
     await createGpuPool({ ctx: org.systemCtx, input: { name: "pool-a", gpuType: "h100-sxm", gpuCount: 2, usdPerGpuHour: "2.00", matchHosts: ["node-a"], servesModels: ["llama-selfhost"] } });
     const spans = [
       call({ atMin: 5, feature: "support", provider: "openai", model: "gpt-4o-mini", input: 10000, output: 1000 }),
@@ -67,7 +64,6 @@ describe("what-if service: the org's hourly rollups and effective prices feed th
     await runWorkerUntilIdle(db);
   });
   afterAll(async () => {
-    pricer.close();
     await collector.stop();
     await closeTestDb();
   });
