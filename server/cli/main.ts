@@ -17,7 +17,6 @@ Commands:
   simulate --gpu <id> --model <id> --isl N --osl N [--gpus N] [--precision fp8]
            [--concurrency N | --offline] [--gpu-hourly-usd 2.49] [--json]
                                             GPU throughput model (no database needed).
-  simulate --gpu <id> --model <id> ...      GPU throughput model (run \`inferledger simulate --help\`).
   alerts evaluate --org <id> [--json]       Evaluate an org's alert rules now and deliver notifications.
   alerts create --org <id> --type <type> …  Create an alert rule.
   --help                                    Show this help.

@@ -28,8 +28,8 @@ const HOUR_MS = 3_600_000;
 const key = (feature: string, provider: string, model: string): string => `${feature}\u0000${provider}\u0000${model}`;
 
 /**
- * The org's hourly traffic of a period for the what-if engine, from the hourly rollups (task type and customer
- * collapsed): per hour × feature × provider × model, cost = API + GPU busy + idle GPU cost. A feature × provider ×
+ * The org's hourly traffic of a period for the what-if engine, from the customer-summed hourly rollups (task type
+ * collapsed too): per hour × feature × provider × model, cost = API + GPU busy + idle GPU cost. A feature × provider ×
  * model is self-hosted when a GPU pool served its calls in the period (or it carries GPU cost). Prices are the org's
  * effective ones now (overrides, else the catalog) for its API models and the alternatives of the pricing review.
  */
@@ -42,7 +42,7 @@ export async function loadWhatIfTraffic({ ctx, preset, nowMs }: { ctx: OrgContex
          sum(cached_input_tokens) AS cached_input_tokens, sum(cache_write_tokens) AS cache_write_tokens, sum(output_tokens) AS output_tokens,
          sum(api_cost_usd + gpu_cost_usd + idle_gpu_cost_usd)::text AS cost_usd, sum(gpu_cost_usd + idle_gpu_cost_usd)::text AS gpu_cost_usd,
          sum(tasks) AS tasks, sum(successful_tasks) AS successful_tasks
-       FROM hourly_rollups WHERE org_id = $1 AND hour >= $2 AND hour < $3
+       FROM hourly_feature_rollups WHERE org_id = $1 AND hour >= $2 AND hour < $3
        GROUP BY hour, feature, provider, model ORDER BY hour`,
       [ctx.org.id, p.from, p.to],
     ),
