@@ -14,7 +14,7 @@ import { getEnv, isDemoEnabled, publicUrl } from "../env.ts";
 import { ApiKeyVerifier } from "../services/api-keys/verify-api-key.ts";
 import { ensureDemo } from "../services/demo/ensure-demo.ts";
 import { startWebServer } from "./web-server.ts";
-import { startWorker } from "./worker.ts";
+import { DEFAULT_JOBS, embeddedMaintenanceJob, startWorker } from "./worker.ts";
 import { createDbPricer } from "../services/pricing/db-pricer.ts";
 
 export type Role = "all" | "web" | "collector" | "worker";
@@ -100,7 +100,7 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     closers.push(web.close);
   }
   if (role === "all" || role === "worker") {
-    const worker = startWorker({ db, log });
+    const worker = startWorker({ db, log, jobs: embedded ? [...DEFAULT_JOBS, embeddedMaintenanceJob(db)] : DEFAULT_JOBS });
     closers.push(worker.stop);
   }
   if (isDemoEnabled(env) && role === "all" && collectorUrl) {

@@ -5,6 +5,7 @@ import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
 import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
 import { queueWeeklyDigests } from "../services/alerts/weekly-digest.ts";
 import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
+import { createEmbeddedMaintenance } from "../services/maintenance/maintain-embedded-database.ts";
 
 /** `isStopping` turns true on shutdown: a job that loops over a backlog checks it between batches. */
 export type WorkerJob = { name: string; intervalMs: number; run: (db: Db, isStopping: () => boolean) => Promise<unknown> };
@@ -42,6 +43,15 @@ export const DEFAULT_JOBS: WorkerJob[] = [
   { name: "gpu:scrape", intervalMs: 5_000, run: (db) => scrapeDueTargets({ db }) },
   { name: "alerts:weekly-digest", intervalMs: 3_600_000, run: (db) => queueWeeklyDigests({ db }) },
 ];
+
+/**
+ * Embedded PGlite only: what autovacuum does on a real server (statistics, dead rows), one short step per tick
+ * because each step stalls the whole process (plan-embedded-maintenance.ts).
+ */
+export function embeddedMaintenanceJob(db: Db): WorkerJob {
+  const maintenance = createEmbeddedMaintenance({ db });
+  return { name: "db:maintain", intervalMs: 5_000, run: () => maintenance.runOnce() };
+}
 
 /** Runs each job on its interval, never overlapping itself; errors are logged and retried next tick. */
 export function startWorker({ db, jobs = DEFAULT_JOBS, log }: { db: Db; jobs?: WorkerJob[]; log: (line: string) => void }): { stop: () => Promise<void> } {
