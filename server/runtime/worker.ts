@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { processPromptDays } from "../services/costs/prompt-day-stats.ts";
 import { processDirtyHours } from "../services/costs/recompute-rollups.ts";
 import { settleDirtyTraces } from "../services/settlement/settle-dirty-traces.ts";
 import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
@@ -38,6 +39,9 @@ export const DEFAULT_JOBS: WorkerJob[] = [
       await drainFor(() => processDirtyHours({ db }), isStopping, STAGE_BUDGET_MS);
     },
   },
+  // Closed days' prompt medians (readers take any day not yet computed from the raw spans, so a slow pace only costs
+  // read time; the sweep reads the daily rollups of every org, so not every second).
+  { name: "prompts:daily", intervalMs: 30_000, run: (db, isStopping) => drainFor(() => processPromptDays({ db }), isStopping, STAGE_BUDGET_MS) },
   { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },
   { name: "alerts:deliver", intervalMs: 1_000, run: (db) => deliverOutbox({ db }) },
   { name: "gpu:scrape", intervalMs: 5_000, run: (db) => scrapeDueTargets({ db }) },

@@ -2,6 +2,7 @@ import type { Db } from "../../db/client.ts";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { recomputePoolHours } from "../gpu-pools/recompute-pool-hours.ts";
+import { invalidatePromptDay } from "./prompt-day-stats.ts";
 
 const INSERT_ROLLUP_SQL = `
 INSERT INTO hourly_rollups (org_id, hour, ${DIMENSIONS.join(", ")}, ${MEASURES.join(", ")})
@@ -37,7 +38,7 @@ const DAILY = [dailyDeltaSql("hourly_rollups", "daily_rollups", DIMENSIONS), dai
 
 /**
  * Rebuilds one org-hour atomically (readers see the old or the new hour): GPU pool costs first (they price
- * self-hosted calls), then the rollups from the facts, their sums over customers, and the day's totals. Traces whose GPU cost changed are re-marked for settling.
+ * self-hosted calls), then the rollups from the facts, their sums over customers, and the day's totals; the day's prompt statistics become stale. Traces whose GPU cost changed are re-marked for settling.
  */
 export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: string; hour: Date }): Promise<void> {
   const end = new Date(hour.getTime() + 3_600_000);
@@ -52,6 +53,7 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
         [orgId, changedTraces],
       );
     }
+    await invalidatePromptDay(client, orgId, hour);
     for (const d of DAILY) await client.query(d.subtractHour, [orgId, hour]);
     await client.query("DELETE FROM hourly_rollups WHERE org_id = $1 AND hour = $2", [orgId, hour]);
     await client.query(INSERT_ROLLUP_SQL, [orgId, hour, end]);
