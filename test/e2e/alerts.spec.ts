@@ -24,6 +24,9 @@ test("alerts: add a channel, edit a rule's threshold and channel, test-send it t
     await signInAsDemo(page);
     await page.goto("/o/demo/alerts");
     await expect(page.getByRole("heading", { name: "Rules" })).toBeVisible();
+    const log = page.locator("section.panel").filter({ has: page.getByRole("heading", { name: "Delivery log" }) });
+    await expect(log.getByRole("columnheader", { name: "Attempt" }).or(log.getByText("No deliveries yet"))).toBeVisible();
+    await log.screenshot({ path: "test-results/e2e/screens/alerts-delivery-log-before.png" });
 
     const channelForm = page.getByRole("form", { name: "Add alert channel" });
     await channelForm.getByLabel("Name").fill("#e2e-costs");
@@ -50,6 +53,21 @@ test("alerts: add a channel, edit a rule's threshold and channel, test-send it t
     await expect(page.getByRole("status").filter({ hasText: "Test message" })).toContainText("delivered (HTTP 200)");
     expect(slack.bodies).toHaveLength(1);
     expect(slack.bodies[0]).toContain("This is a test of the prompt creep rule");
+
+    // The delivery log shows the attempt: channel, message, attempt number, outcome and HTTP status — never the URL.
+    const attemptRow = log.getByRole("row").filter({ hasText: "#e2e-costs" }).first();
+    await expect(attemptRow).toContainText(/Test: .*prompt creep/i);
+    await expect(attemptRow).toContainText("#1");
+    await expect(attemptRow).toContainText("sent");
+    await expect(attemptRow).toContainText("200");
+    await expect(attemptRow).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+    await expect(log.getByText(slack.url)).toHaveCount(0);
+    await expect(log.getByText("/services/T0/B0/e2e")).toHaveCount(0);
+    await log.getByLabel("Outcome").selectOption("failed");
+    await expect(log.getByRole("row").filter({ hasText: "#e2e-costs" })).toHaveCount(0);
+    await log.getByLabel("Outcome").selectOption("sent");
+    await expect(log.getByRole("row").filter({ hasText: "#e2e-costs" }).first()).toBeVisible();
+    await log.screenshot({ path: "test-results/e2e/screens/alerts-delivery-log.png" });
 
     await edited.getByRole("button", { name: "Pause" }).click();
     await expect(page.getByRole("row").filter({ hasText: "threshold 0.35" })).toContainText("(paused)");

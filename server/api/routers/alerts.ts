@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ChannelInputSchema, createChannel, createRule, deleteChannel, deleteRule, enableChannel, listChannels, listEvents, listRules, RuleInputSchema, RuleUpdateSchema, updateRule } from "../../services/alerts/alert-config.ts";
 import { testSend } from "../../services/alerts/test-send.ts";
 import { deliverOutbox } from "../../services/alerts/deliver-outbox.ts";
+import { DeliveryLogInputSchema, listDeliveryLog } from "../../services/alerts/list-delivery-log.ts";
 import { evaluateOrgAlerts } from "../../services/alerts/evaluate-org-alerts.ts";
 import { requirePermission } from "../../services/org-context.ts";
 import { createTRPCRouter, orgProcedure } from "../trpc.ts";
@@ -17,6 +18,8 @@ export const alertsRouter = createTRPCRouter({
   channels: orgProcedure.query(({ ctx }) => listChannels({ ctx: ctx.orgCtx })),
   createChannel: orgProcedure.input(z.object({ channel: ChannelInputSchema })).mutation(({ ctx, input }) => createChannel({ ctx: ctx.orgCtx, input: input.channel })),
   events: orgProcedure.input(z.object({ status: z.enum(["open", "resolved"]).optional() })).query(({ ctx, input }) => listEvents({ ctx: ctx.orgCtx, status: input.status })),
+  /** Every delivery attempt, newest first; `cursor` makes it an infinite query on the client. */
+  deliveryLog: orgProcedure.input(DeliveryLogInputSchema).query(({ ctx, input }) => listDeliveryLog({ ctx: ctx.orgCtx, input })),
   /** "Evaluate now" from the UI: same path as the scheduler, then an immediate delivery pass. */
   evaluateNow: orgProcedure.mutation(async ({ ctx }) => {
     requirePermission(ctx.orgCtx, "alerts:manage");

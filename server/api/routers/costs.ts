@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PERIOD_PRESETS, resolvePeriod } from "../../domain/costs/period.ts";
+import { exportFeatureTasks } from "../../services/costs/export-feature-tasks.ts";
 import { getFeatureDetail } from "../../services/costs/get-feature-detail.ts";
 import { getOverview } from "../../services/costs/get-overview.ts";
 import { getPromptGrowth } from "../../services/costs/get-prompt-growth.ts";
@@ -17,6 +18,10 @@ export const costsRouter = createTRPCRouter({
   featureDetail: orgProcedure
     .input(PeriodInput.extend({ feature: z.string().min(1).max(200) }))
     .query(({ ctx, input }) => getFeatureDetail({ ctx: ctx.orgCtx, feature: input.feature, preset: input.period, nowMs: Date.now() })),
+  /** The feature's tasks in the period as CSV text (the page turns it into a download). */
+  featureTasksCsv: orgProcedure
+    .input(PeriodInput.extend({ feature: z.string().min(1).max(200) }))
+    .query(({ ctx, input }) => exportFeatureTasks({ ctx: ctx.orgCtx, feature: input.feature, preset: input.period, nowMs: Date.now() })),
   /** One dimension's table (features, models, customers, task types) with a daily trend per row. */
   breakdown: orgProcedure
     .input(PeriodInput.extend({ dimension: z.enum(["feature", "model", "customer", "taskType", "provider"]), feature: z.string().max(200).optional() }))

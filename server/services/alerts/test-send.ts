@@ -36,7 +36,7 @@ export async function testSend({ ctx, channelId, ruleId, fetchImpl }: { ctx: Org
   };
   const payload = channel.kind === "slack" ? slackPayload(message) : { ...webhookPayload({ ...message, eventId, idempotencyKey }), type: "alert.test" };
   await ctx.db.prisma.alertDelivery.create({
-    data: { id, orgId: ctx.org.id, eventId, channelId: channel.id, kind: "test", idempotencyKey, payload, status: "pending", nextAttemptAt: new Date() },
+    data: { id, orgId: ctx.org.id, eventId, channelId: channel.id, kind: "test", idempotencyKey, payload, status: "pending", nextAttemptAt: new Date(), ruleId: rule?.id ?? null },
   });
   await deliverOutbox({ db: ctx.db, fetchImpl, onlyIds: [id], timeoutMs: 5_000 });
   const row = await ctx.db.prisma.alertDelivery.findFirstOrThrow({ where: { id, orgId: ctx.org.id } });

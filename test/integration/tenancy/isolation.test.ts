@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeyVerifier } from "../../../server/services/api-keys/verify-api-key.ts";
 import { callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { startFakeSlack } from "../../helpers/fake-slack.ts";
 
 describe("tenant isolation: two orgs, members and keys see only their own org", () => {
   const db = testDb();
@@ -36,6 +37,7 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["costs.promptGrowth", () => asA.costs.promptGrowth(onB)],
       ["costs.featureDetail", () => asA.costs.featureDetail({ ...onB, period: "30d", feature: "support-bot" })],
       ["costs.pricingReview", () => asA.costs.pricingReview(onB)],
+      ["costs.featureTasksCsv", () => asA.costs.featureTasksCsv({ ...onB, period: "30d", feature: "support-bot" })],
       ["gpuPools.usage", () => asA.gpuPools.usage({ ...onB, period: "7d" })],
       ["prices.overrides", () => asA.prices.overrides(onB)],
       ["prices.catalog", () => asA.prices.catalog({ ...onB, query: { search: "gpt" } })],
@@ -51,6 +53,7 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
       ["alerts.channels", () => asA.alerts.channels(onB)],
       ["alerts.createChannel", () => asA.alerts.createChannel({ ...onB, channel: { kind: "slack", name: "x", url: "https://hooks.slack.com/services/x" } })],
       ["alerts.events", () => asA.alerts.events(onB)],
+      ["alerts.deliveryLog", () => asA.alerts.deliveryLog(onB)],
       ["alerts.evaluateNow", () => asA.alerts.evaluateNow(onB)],
       ["tasks.list", () => asA.tasks.list({ ...onB })],
       ["tasks.get", () => asA.tasks.get({ ...onB, taskKey: "t" })],
@@ -112,6 +115,35 @@ describe("tenant isolation: two orgs, members and keys see only their own org", 
     expect(await asA.whatif.scenarios({ orgSlug: a.org.slug })).toEqual([]);
     expect((await asA.whatif.traffic({ orgSlug: a.org.slug, period: "30d" })).columns.group).toEqual([]);
     expect((await callerFor(db, b.user).whatif.scenarios({ orgSlug: b.org.slug })).map((s) => s.name)).toEqual(["b plan"]);
+  });
+
+  it("never lists another org's delivery attempts, not even when asked for its channel", async () => {
+    const slack = await startFakeSlack();
+    try {
+      const asB = callerFor(db, b.user);
+      const channel = await asB.alerts.createChannel({ orgSlug: b.org.slug, channel: { kind: "slack", name: "#b-log", url: slack.url } });
+      await asB.alerts.testSend({ orgSlug: b.org.slug, channelId: channel.id });
+      expect((await asB.alerts.deliveryLog({ orgSlug: b.org.slug })).items).toHaveLength(1);
+      const asA = callerFor(db, a.user);
+      expect((await asA.alerts.deliveryLog({ orgSlug: a.org.slug })).items).toEqual([]);
+      expect((await asA.alerts.deliveryLog({ orgSlug: a.org.slug, channelId: channel.id })).items).toEqual([]);
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it("exports only the org's own tasks of a feature as CSV", async () => {
+    await db.pool.query(
+      `INSERT INTO tasks (org_id, task_key, feature, outcome, start_time, end_time, calls, failed_calls, retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, is_loop, trace_ids)
+       VALUES ($1, 'b-csv-task', 'shared-name', 'success', now() - interval '1 hour', now() - interval '1 hour', 1, 0, 0, 0, 1, 1, 1, 0, 0, false, ARRAY['t'])`,
+      [b.org.id],
+    );
+    const asA = callerFor(db, a.user);
+    const own = await asA.costs.featureTasksCsv({ orgSlug: a.org.slug, period: "30d", feature: "shared-name" });
+    expect(own.rows).toBe(0);
+    expect(own.csv).not.toContain("b-csv-task");
+    const theirs = await callerFor(db, b.user).costs.featureTasksCsv({ orgSlug: b.org.slug, period: "30d", feature: "shared-name" });
+    expect(theirs.csv).toContain("b-csv-task");
   });
 
   it("lists only the org's own API keys, prefixes only", async () => {

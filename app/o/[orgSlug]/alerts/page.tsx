@@ -6,6 +6,7 @@ import { ALERT_TYPES } from "~/server/domain/alerts/rules.ts";
 import { EmptyState, ErrorState, Loading } from "../../../_components/states.tsx";
 import { useTRPC } from "../../../_trpc/react.tsx";
 import { ChannelsPanel } from "./_components/channels-panel.tsx";
+import { DeliveryLogPanel } from "./_components/delivery-log-panel.tsx";
 import { EventsPanel } from "./_components/events-panel.tsx";
 import { thresholdConfig, TYPE_HELP } from "./_components/rule-help.ts";
 import { RuleRow } from "./_components/rule-row.tsx";
@@ -100,6 +101,7 @@ export default function AlertsPage() {
         onEnable={(id) => enableChannel.mutate({ orgSlug, id })}
         onDelete={(id) => deleteChannel.mutate({ orgSlug, id })}
       />
+      <DeliveryLogPanel orgSlug={orgSlug} channels={channels.data} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { PeriodPicker, usePeriod } from "../../../_components/period-picker.tsx"
 import { SendDataHelp } from "../../../_components/send-data-help.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../_components/states.tsx";
 import { useTRPC } from "../../../_trpc/react.tsx";
+import { ExportTasksCsv } from "./_components/export-tasks-csv.tsx";
 import { FeatureDetail } from "./_components/feature-detail.tsx";
 
 const DIMENSIONS = [
@@ -51,7 +52,8 @@ function Breakdown() {
       {feature && (
         <p>
           Feature <strong>{feature}</strong> by model · <a href="#" onClick={(e) => { e.preventDefault(); setParam("feature", null); }}>all features</a> ·{" "}
-          <Link href={`/o/${orgSlug}/tasks?feature=${encodeURIComponent(feature)}&period=${period}`}>its tasks</Link>
+          <Link href={`/o/${orgSlug}/tasks?feature=${encodeURIComponent(feature)}&period=${period}`}>its tasks</Link> ·{" "}
+          <ExportTasksCsv orgSlug={orgSlug} feature={feature} period={period} />
         </p>
       )}
       {feature && <FeatureDetail orgSlug={orgSlug} feature={feature} period={period} />}

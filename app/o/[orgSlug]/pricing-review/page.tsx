@@ -1,8 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
-import { csvField } from "~/server/domain/costs/csv.ts";
+import { toCsv } from "~/server/domain/costs/csv.ts";
 import { formatCount, formatUsd } from "../../../_charts/format.ts";
+import { downloadCsv } from "../../../_components/download-csv.ts";
 import { SendDataHelp } from "../../../_components/send-data-help.tsx";
 import { EmptyState, ErrorState, Loading } from "../../../_components/states.tsx";
 import { useTRPC } from "../../../_trpc/react.tsx";
@@ -38,23 +39,20 @@ export default function PricingReviewPage() {
   if (q.isPending) return <Loading label="Preparing the review…" />;
   if (q.error) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
   const r = q.data;
-  const downloadCsv = () => {
-    const lines = [["section", "provider", "model", "feature", "costUsd", "calls", "inputTokens", "outputTokens"]];
+  const exportCsv = () => {
+    const header = ["section", "provider", "model", "feature", "costUsd", "calls", "inputTokens", "outputTokens"];
+    const lines: string[][] = [];
     for (const x of r.byModel) lines.push(["model", x.key.provider ?? "", x.key.model ?? "", "", x.costUsd, String(x.calls), String(x.inputTokens), String(x.outputTokens)]);
     for (const x of r.byFeature) lines.push(["feature", "", "", x.key.feature ?? "", x.costUsd, String(x.calls), String(x.inputTokens), String(x.outputTokens)]);
     for (const m of r.samePriced) for (const a of m.alternatives) lines.push(["same-usage-at", a.provider, a.model, `${m.provider}/${m.model}`, a.costUsd, String(m.calls), String(m.inputTokens), String(m.outputTokens)]);
-    const blob = new Blob([lines.map((l) => l.map(csvField).join(",")).join("\r\n")], { type: "text/csv" });
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `pricing-review-${r.period.to.slice(0, 10)}.csv`;
-    a.click();
+    downloadCsv({ filename: `pricing-review-${r.period.to.slice(0, 10)}.csv`, csv: toCsv(header, lines) });
   };
   return (
     <section className="report">
       <div className="page-head">
         <h1>Pricing review</h1>
         <div className="no-print">
-          <button type="button" onClick={downloadCsv}>Export CSV</button>{" "}
+          <button type="button" onClick={exportCsv}>Export CSV</button>{" "}
           <button type="button" onClick={() => window.print()}>Print</button>
         </div>
       </div>
