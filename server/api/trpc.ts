@@ -5,6 +5,7 @@ import type { Db } from "../db/client.ts";
 import { getDb } from "../db/index.ts";
 import { getAuth } from "../auth.ts";
 import { AppError } from "../errors.ts";
+import { runAsTenant } from "../db/tenant-scope.ts";
 import { resolveUserOrgContext } from "../services/orgs/memberships.ts";
 
 export type SessionUser = { id: string; email: string; name: string };
@@ -59,5 +60,6 @@ export const OrgInputSchema = z.object({ orgSlug: z.string().min(1).max(100) });
  */
 export const orgProcedure = protectedProcedure.input(OrgInputSchema).use(async ({ ctx, input, next }) => {
   const orgCtx = await resolveUserOrgContext({ db: ctx.db, userId: ctx.user.id, orgSlug: input.orgSlug });
-  return next({ ctx: { ...ctx, orgCtx } });
+  // From here on the database enforces the org too (row-level security, server/db/tenant-scope.ts).
+  return runAsTenant(orgCtx.org.id, () => next({ ctx: { ...ctx, orgCtx } }));
 });

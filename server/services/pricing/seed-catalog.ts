@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Db } from "../../db/client.ts";
+import { runAsLoginRole } from "../../db/tenant-scope.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { CATALOG_VERSION, catalogRows } from "./genai-catalog.ts";
 
@@ -7,9 +8,14 @@ const flat = (r: unknown): string | null => (typeof r === "string" ? r : r && ty
 
 /**
  * Loads the pinned catalog into price_rows once per catalog version (idempotent across restarts and processes):
- * decimals per 1M tokens, effective-dated; tiered rates keep their tiers in `details`.
+ * decimals per 1M tokens, effective-dated; tiered rates keep their tiers in `details`. The catalog is shared by all
+ * orgs, so it is written as the login role even when a tenant's request triggers it (row-level security).
  */
-export async function seedCatalog(db: Db): Promise<{ inserted: number; version: string }> {
+export function seedCatalog(db: Db): Promise<{ inserted: number; version: string }> {
+  return runAsLoginRole(() => seedCatalogRows(db));
+}
+
+async function seedCatalogRows(db: Db): Promise<{ inserted: number; version: string }> {
   const existing = await db.pool.query("SELECT 1 FROM price_rows WHERE org_id IS NULL AND catalog_version = $1 LIMIT 1", [CATALOG_VERSION]);
   if (existing.rowCount) return { inserted: 0, version: CATALOG_VERSION };
   const rows = await catalogRows();
