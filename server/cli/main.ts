@@ -12,7 +12,9 @@ Usage: inferledger <command> [options]
 
 Commands:
   serve [--role all|web|collector|worker]   Run InferLedger (default role: all). Same as \`npm start\`.
-  org create --name <name> [--json]         Create an organization with a fresh ingest key and read key.
+  org create --name <name> [--owner-email <email>] [--json]
+                                            Create an organization with a fresh ingest key and read key;
+                                            --owner-email makes an existing dashboard user its owner.
   db migrate                                Apply database migrations (also done at every start).
   simulate --gpu <id> --model <id> --isl N --osl N [--gpus N] [--precision fp8]
            [--concurrency N | --offline] [--gpu-hourly-usd 2.49] [--json]

@@ -55,6 +55,20 @@ describe("inferledger CLI: org create", () => {
     }
   });
 
+  it("--owner-email makes an existing user the owner (the org shows in their dashboard); an unknown email creates nothing", async () => {
+    const env = cliEnv({ DATABASE_URL: inject("databaseUrl") });
+    const email = `owner-${Date.now()}@cli.test`;
+    await db.prisma.user.create({ data: { id: `u-${Date.now()}`, email, name: "CLI Owner" } });
+    const { stdout } = await run(process.execPath, [BIN, "org", "create", "--name", "Owned Co", "--owner-email", email.toUpperCase(), "--json"], { env });
+    const out = JSON.parse(stdout) as { orgId: string };
+    const members = await db.prisma.member.findMany({ where: { organizationId: out.orgId }, include: { user: true } });
+    expect(members.map((m) => [m.user.email, m.role])).toEqual([[email, "owner"]]);
+
+    const failed = run(process.execPath, [BIN, "org", "create", "--name", "Typo Co", "--owner-email", "nobody@cli.test"], { env });
+    await expect(failed).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("no user nobody@cli.test") });
+    expect(await db.prisma.organization.count({ where: { name: "Typo Co" } })).toBe(0);
+  });
+
   it("exits 2 with usage on a missing --name and lists commands on --help", async () => {
     await expect(run(process.execPath, [BIN, "org", "create", "--json"], { env: cliEnv({ DATABASE_URL: inject("databaseUrl") }) })).rejects.toMatchObject({ code: 2 });
     const { stdout } = await run(process.execPath, [BIN, "--help"]);
