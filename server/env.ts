@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   OTLP_KEY_SPAN_BURST: z.coerce.number().int().positive().default(100_000),
   // A task with more model calls than this is flagged as a runaway agent loop (waste alerts count them).
   INFERLEDGER_LOOP_CALL_THRESHOLD: z.coerce.number().int().min(2).max(100_000).default(20),
+  // Alert delivery attempts older than this are pruned (the log shows what happened recently, not forever).
+  INFERLEDGER_DELIVERY_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   TEST_DATABASE_URL: z.string().optional(),
   E2E_REQUIRED: z.enum(["0", "1"]).optional(),

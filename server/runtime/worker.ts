@@ -4,7 +4,9 @@ import { processDirtyHours } from "../services/costs/recompute-rollups.ts";
 import { settleDirtyTraces } from "../services/settlement/settle-dirty-traces.ts";
 import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
 import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
+import { pruneDeliveryLog } from "../services/alerts/prune-delivery-log.ts";
 import { queueWeeklyDigests } from "../services/alerts/weekly-digest.ts";
+import { getEnv } from "../env.ts";
 import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
 import { createEmbeddedMaintenance } from "../services/maintenance/maintain-embedded-database.ts";
 
@@ -45,6 +47,11 @@ export const DEFAULT_JOBS: WorkerJob[] = [
   { name: "alerts:evaluate", intervalMs: 60_000, run: (db) => evaluateAllOrgs({ db }) },
   { name: "alerts:deliver", intervalMs: 1_000, run: (db) => deliverOutbox({ db }) },
   { name: "gpu:scrape", intervalMs: 5_000, run: (db) => scrapeDueTargets({ db }) },
+  {
+    name: "alerts:prune-log",
+    intervalMs: 3_600_000,
+    run: (db, isStopping) => drainFor(() => pruneDeliveryLog({ db, retentionDays: getEnv().INFERLEDGER_DELIVERY_LOG_DAYS }), isStopping, STAGE_BUDGET_MS),
+  },
   { name: "alerts:weekly-digest", intervalMs: 3_600_000, run: (db) => queueWeeklyDigests({ db }) },
 ];
 
