@@ -4,6 +4,7 @@
  * called one at a time over HTTP with the session cookie (tRPC + superjson, as the pages do).
  *
  *   npx tsx bench/trpc-latency.ts [callsPerProcedure=40] [backfillDays=30]
+ *   BETTER_AUTH_SECRET=<32+ chars> DATABASE_URL=postgres://…/<fresh database> npx tsx bench/trpc-latency.ts   (server mode)
  *
  * Reports p50 / p95 / max per procedure, server-side through the HTTP stack. Target (issue #7): p95 ≤ 150 ms.
  */
@@ -27,8 +28,16 @@ const server = spawn(process.execPath, ["bin/inferledger.mjs", "serve"], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 server.stdout.on("data", (b: Buffer) => process.stderr.write(`[server] ${b}`));
-const stop = () => { server.kill("SIGTERM"); fs.rmSync(dataDir, { recursive: true, force: true }); };
+let finished = false;
+const stop = () => { finished = true; server.kill("SIGTERM"); fs.rmSync(dataDir, { recursive: true, force: true }); };
 process.on("exit", stop);
+// A server that cannot start (e.g. DATABASE_URL without BETTER_AUTH_SECRET) must end the run now, not after the
+// 5-minute readiness timeout.
+server.on("exit", (code) => {
+  if (finished) return;
+  console.error(`the server exited (code ${code}) before the benchmark finished; its error is above`);
+  process.exit(1);
+});
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const until = Date.now() + timeoutMs;
