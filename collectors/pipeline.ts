@@ -1,6 +1,8 @@
 import type { Db } from "../server/db/client.ts";
 import { insertGpuSamples, type GpuSampleRow } from "../server/db/bulk/insert-gpu-samples.ts";
-import { insertSpans, type SpanRow } from "../server/db/bulk/insert-spans.ts";
+import type { SpanRow } from "../server/db/bulk/insert-spans.ts";
+import { getEnv } from "../server/env.ts";
+import { storeSpanBatch } from "../server/services/settlement/store-span-batch.ts";
 import { withTransaction } from "../server/db/transaction.ts";
 import type { LlmUsage } from "../server/domain/ingest/types.ts";
 import { normalizeGpuMetrics } from "../server/domain/normalize/normalize-gpu-metrics.ts";
@@ -22,29 +24,20 @@ export type IngestConsumer = OtlpConsumer & { drain: () => Promise<void>; pendin
 
 /**
  * decode → normalize → price → store once. Spans go through a batching writer: one multi-row INSERT … ON CONFLICT
- * DO NOTHING per batch, in the same transaction as marking their traces for settlement, so a re-sent batch changes
- * nothing and an acknowledged batch is durable.
+ * DO NOTHING per batch, in the same transaction as settling the traces the batch holds whole and marking the others
+ * for the settler (store-span-batch.ts), so a re-sent batch changes nothing and an acknowledged batch is durable.
  */
 export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer; rateLimiter?: KeyRateLimiter }): IngestConsumer {
   const { db } = settings;
   const pricer = settings.pricer ?? NO_PRICES;
+  const loopCallThreshold = getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD;
   const spanWriter = new BatchWriter<SpanRow>({
     maxBatchRows: 4000,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 2,
-    flush: (rows) => withTransaction(db.pool, async (client) => {
-      const inserted = await insertSpans(client, rows);
-      if (inserted.length === 0) return;
-      const traces = new Map<string, { orgId: string; traceId: string }>();
-      for (const k of inserted) traces.set(`${k.orgId}:${k.traceId}`, k);
-      const list = [...traces.values()];
-      await client.query(
-        `INSERT INTO dirty_traces (org_id, trace_id, marked_at)
-         SELECT o, t, clock_timestamp() FROM unnest($1::text[], $2::text[]) AS u(o, t)
-         ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
-        [list.map((t) => t.orgId), list.map((t) => t.traceId)],
-      );
-    }),
+    flush: async (rows) => {
+      await withTransaction(db.pool, (client) => storeSpanBatch(client, rows, { loopCallThreshold }));
+    },
   });
   const gpuWriter = new BatchWriter<GpuSampleRow>({
     maxBatchRows: 5000,
@@ -57,6 +50,7 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
         `INSERT INTO dirty_hours (org_id, hour, marked_at)
          SELECT o, hour, clock_timestamp()
          FROM (SELECT DISTINCT o, date_trunc('hour', t, 'UTC') AS hour FROM unnest($1::text[], $2::timestamptz[]) AS u(o, t)) d
+         ORDER BY o, hour -- the lock order of every dirty_hours writer (insert-tasks.ts)
          ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
         [inserted.map((r) => r.orgId), inserted.map((r) => r.time)],
       );

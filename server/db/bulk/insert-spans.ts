@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { NormalizedSpan } from "../../domain/ingest/types.ts";
+import type { SpanResolution } from "../../domain/settlement/settle-traces.ts";
 
 /** A span ready to store: the normalized span, its org (from the ingest key) and its price at ingest. */
 export type SpanRow = { orgId: string; span: NormalizedSpan; costUsd: string | null; priceRef: string | null };
@@ -14,12 +15,15 @@ const COLUMNS = [
   ["cache_read_tokens", "int8"], ["cache_write_tokens", "int8"], ["output_tokens", "int8"], ["reasoning_tokens", "int8"],
   ["is_streaming", "bool"], ["ttft_ms", "float8"], ["error_type", "text"], ["server_address", "text"],
   ["cost_usd", "numeric"], ["price_ref", "text"],
+  ["resolved_feature", "text"], ["resolved_task_key", "text"], ["resolved_task_type", "text"], ["resolved_customer_id", "text"],
+  ["is_retry", "bool"], ["is_retry_waste", "bool"],
 ] as const;
 
 const TIME_COLUMNS = new Set(["start_us", "end_us"]);
+const NOT_NULL_FLAGS = new Set(["is_retry", "is_retry_waste"]); // false until the trace is settled
 const targetColumns = COLUMNS.map(([name]) => (name === "start_us" ? "start_time" : name === "end_us" ? "end_time" : name));
 const selectList = COLUMNS.map(([name]) =>
-  TIME_COLUMNS.has(name) ? `'epoch'::timestamptz + ${name} * interval '1 microsecond'` : name,
+  TIME_COLUMNS.has(name) ? `'epoch'::timestamptz + ${name} * interval '1 microsecond'` : NOT_NULL_FLAGS.has(name) ? `coalesce(${name}, false)` : name,
 );
 const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
 
@@ -42,12 +46,14 @@ function toMicros(nanos: bigint): string {
   return (nanos / 1000n).toString();
 }
 
-export function spanRowsToArrays(rows: SpanRow[]): unknown[][] {
+/** `resolutions[i]`, when given, is row i's settlement at ingest (null: settled later from storage). */
+export function spanRowsToArrays(rows: SpanRow[], resolutions?: (SpanResolution | null)[]): unknown[][] {
   const arrays: unknown[][] = COLUMNS.map(() => new Array(rows.length));
   for (let r = 0; r < rows.length; r++) {
     const { orgId, span: s, costUsd, priceRef } = rows[r]!;
     const a = s.attribution;
     const llm = s.llm;
+    const res = resolutions?.[r] ?? null;
     const values: unknown[] = [
       orgId, s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, toMicros(s.startTimeUnixNano), toMicros(s.endTimeUnixNano),
       s.status, s.statusMessage, s.serviceName, a.feature, a.taskType, a.taskId, a.taskOutcome, a.customerId,
@@ -56,14 +62,19 @@ export function spanRowsToArrays(rows: SpanRow[]): unknown[][] {
       llm?.inputTokens ?? null, llm?.cacheReadTokens ?? null, llm?.cacheWriteTokens ?? null, llm?.outputTokens ?? null,
       llm?.reasoningTokens ?? null, llm?.isStreaming ?? null, llm?.ttftMs ?? null, llm?.errorType ?? null,
       llm?.serverAddress ?? null, costUsd, priceRef,
+      res?.feature ?? null, res?.taskKey ?? null, res?.taskType ?? null, res?.customerId ?? null, res?.isRetry ?? null, res?.isRetryWaste ?? null,
     ];
     for (let c = 0; c < values.length; c++) arrays[c]![r] = values[c];
   }
   return arrays;
 }
 
-export async function insertSpans(client: pg.Pool | pg.PoolClient, rows: SpanRow[]): Promise<InsertedSpanKey[]> {
+export async function insertSpans(
+  client: pg.Pool | pg.PoolClient,
+  rows: SpanRow[],
+  resolutions?: (SpanResolution | null)[],
+): Promise<InsertedSpanKey[]> {
   if (rows.length === 0) return [];
-  const result = await client.query<{ org_id: string; trace_id: string }>(INSERT_SPANS_SQL, spanRowsToArrays(rows));
+  const result = await client.query<{ org_id: string; trace_id: string }>(INSERT_SPANS_SQL, spanRowsToArrays(rows, resolutions));
   return result.rows.map((r) => ({ orgId: r.org_id, traceId: r.trace_id }));
 }

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { getEnv } from "../../env.ts";
 import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
+import { insertTasks, markDirtyHours } from "../../db/bulk/insert-tasks.ts";
 
 export const SETTLE_DELAY_MS = 2_000; // let a trace's spans (exported in several batches) arrive first
 
@@ -38,48 +39,17 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
          resolved_customer_id = u.customer_id, is_retry = u.is_retry, is_retry_waste = u.is_retry_waste
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::bool[])
          AS u(trace_id, span_id, feature, task_key, task_type, customer_id, is_retry, is_retry_waste)
-       WHERE s.org_id = $1 AND s.trace_id = u.trace_id AND s.span_id = u.span_id`,
+       WHERE s.org_id = $1 AND s.trace_id = u.trace_id AND s.span_id = u.span_id
+         -- spans settled at ingest already hold their resolution: rewriting an unchanged row costs a new row version
+         AND (s.resolved_feature IS DISTINCT FROM u.feature OR s.resolved_task_key IS DISTINCT FROM u.task_key
+           OR s.resolved_task_type IS DISTINCT FROM u.task_type OR s.resolved_customer_id IS DISTINCT FROM u.customer_id
+           OR s.is_retry IS DISTINCT FROM u.is_retry OR s.is_retry_waste IS DISTINCT FROM u.is_retry_waste)`,
       [orgId, ...columns(resolved, ["traceId", "spanId", "feature", "taskKey", "taskType", "customerId", "isRetry", "isRetryWaste"])],
     );
     const removed = await deleteTasksOfTraces(client, orgId, traceIds, spans);
-    const taskRows = tasks.map((t) => ({ ...t, start: new Date(t.startMs), end: new Date(t.endMs), traceIdsJson: JSON.stringify(t.traceIds) }));
-    await client.query(
-      `INSERT INTO tasks (org_id, task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls,
-         retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider,
-         primary_model, is_loop, trace_ids)
-       SELECT $1, u.task_key, u.feature, u.task_type, u.customer_id, u.outcome, u.start_time, u.end_time, u.calls, u.failed_calls,
-         u.retry_calls, u.unpriced_calls, u.input_tokens, u.output_tokens, u.cost_usd, u.retry_cost_usd, u.failed_cost_usd,
-         u.primary_provider, u.primary_model, u.is_loop, ARRAY(SELECT jsonb_array_elements_text(u.trace_ids))
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[],
-         $10::int[], $11::int[], $12::int[], $13::int8[], $14::int8[], $15::numeric[], $16::numeric[], $17::numeric[], $18::text[],
-         $19::text[], $20::bool[], $21::jsonb[])
-         AS u(task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls, retry_calls,
-           unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider, primary_model,
-           is_loop, trace_ids)
-       ON CONFLICT (org_id, task_key) DO UPDATE SET feature = excluded.feature, task_type = excluded.task_type,
-         customer_id = excluded.customer_id, outcome = excluded.outcome, start_time = excluded.start_time, end_time = excluded.end_time,
-         calls = excluded.calls, failed_calls = excluded.failed_calls, retry_calls = excluded.retry_calls,
-         unpriced_calls = excluded.unpriced_calls, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-         cost_usd = excluded.cost_usd, retry_cost_usd = excluded.retry_cost_usd, failed_cost_usd = excluded.failed_cost_usd,
-         primary_provider = excluded.primary_provider, primary_model = excluded.primary_model, is_loop = excluded.is_loop,
-         trace_ids = excluded.trace_ids`,
-      [
-        orgId,
-        ...columns(taskRows, [
-          "taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "calls", "failedCalls", "retryCalls",
-          "unpricedCalls", "inputTokens", "outputTokens", "costUsd", "retryCostUsd", "failedCostUsd", "primaryProvider",
-          "primaryModel", "isLoop", "traceIdsJson",
-        ]),
-      ],
-    );
-    const hours = [...spans.map((s) => s.startMs), ...tasks.map((t) => t.startMs), ...removed.rows.map((r) => r.start_time.getTime())].map(Math.floor);
-    await client.query(
-      `INSERT INTO dirty_hours (org_id, hour, marked_at)
-       SELECT $1, hour, clock_timestamp()
-       FROM (SELECT DISTINCT date_trunc('hour', 'epoch'::timestamptz + h * interval '1 millisecond', 'UTC') AS hour FROM unnest($2::int8[]) AS h) d
-       ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-      [orgId, hours],
-    );
+    await insertTasks(client, orgId, tasks, "replace");
+    const hours = [...spans.map((s) => s.startMs), ...tasks.map((t) => t.startMs), ...removed.rows.map((r) => r.start_time.getTime())];
+    await markDirtyHours(client, orgId, hours);
     await client.query(
       `DELETE FROM dirty_traces d USING unnest($2::text[], $3::timestamptz[]) AS m(trace_id, marked_at)
        WHERE d.org_id = $1 AND d.trace_id = m.trace_id AND d.marked_at = m.marked_at`,

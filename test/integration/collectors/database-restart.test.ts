@@ -11,6 +11,7 @@ import { createDb } from "../../../server/db/client.ts";
 import { applyMigrations } from "../../../server/db/migrate.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { startTestCollector } from "../../helpers/collector.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
 import { findPostgresBinaries, startRestartablePglite, startThrowawayPostgres, type RestartableDatabase } from "../../helpers/restartable-database.ts";
 
 /*
@@ -184,11 +185,14 @@ describe.each(backends)("database restart mid-stream (%s)", (_name, startBackend
       expect(row.input_tokens ?? 0).toBe(want!.inputTokens);
       expect(row.output_tokens ?? 0).toBe(want!.outputTokens);
     }
-    const totals = await db.pool.query<{ spans: number; calls: number; input: string; output: string; cost: string; traces: number; dirty: number }>(
+    // Each trace (root + call, exported together) is settled into its task once, at ingest or by the settler.
+    await runWorkerUntilIdle(db);
+    const totals = await db.pool.query<{ spans: number; calls: number; input: string; output: string; cost: string; traces: number; tasks: number; taskCost: string }>(
       `SELECT count(*)::int AS spans, count(*) FILTER (WHERE is_llm_call)::int AS calls,
               sum(input_tokens)::text AS input, sum(output_tokens)::text AS output, sum(cost_usd)::text AS cost,
               count(DISTINCT trace_id)::int AS traces,
-              (SELECT count(*)::int FROM dirty_traces WHERE org_id = $1) AS dirty
+              (SELECT count(*)::int FROM tasks WHERE org_id = $1) AS tasks,
+              (SELECT sum(cost_usd)::text FROM tasks WHERE org_id = $1) AS "taskCost"
        FROM spans WHERE org_id = $1`,
       [org.id],
     );
@@ -199,7 +203,8 @@ describe.each(backends)("database restart mid-stream (%s)", (_name, startBackend
       output: String(outputTotal),
       cost: costTotal.toFixed(12),
       traces: TRACES,
-      dirty: TRACES, // every trace queued for settlement once
+      tasks: TRACES,
+      taskCost: costTotal.toFixed(12),
     });
   }, 120_000);
 });

@@ -1,0 +1,72 @@
+import type pg from "pg";
+import type { SettledTask } from "../../domain/settlement/settle-traces.ts";
+
+const INSERT_TASKS = `INSERT INTO tasks (org_id, task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls,
+    retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider,
+    primary_model, is_loop, trace_ids)
+  SELECT $1, u.task_key, u.feature, u.task_type, u.customer_id, u.outcome, u.start_time, u.end_time, u.calls, u.failed_calls,
+    u.retry_calls, u.unpriced_calls, u.input_tokens, u.output_tokens, u.cost_usd, u.retry_cost_usd, u.failed_cost_usd,
+    u.primary_provider, u.primary_model, u.is_loop, ARRAY(SELECT jsonb_array_elements_text(u.trace_ids))
+  FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[],
+    $10::int[], $11::int[], $12::int[], $13::int8[], $14::int8[], $15::numeric[], $16::numeric[], $17::numeric[], $18::text[],
+    $19::text[], $20::bool[], $21::jsonb[])
+    AS u(task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls, retry_calls,
+      unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider, primary_model,
+      is_loop, trace_ids)`;
+
+const ON_CONFLICT_REPLACE = `ON CONFLICT (org_id, task_key) DO UPDATE SET feature = excluded.feature, task_type = excluded.task_type,
+    customer_id = excluded.customer_id, outcome = excluded.outcome, start_time = excluded.start_time, end_time = excluded.end_time,
+    calls = excluded.calls, failed_calls = excluded.failed_calls, retry_calls = excluded.retry_calls,
+    unpriced_calls = excluded.unpriced_calls, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+    cost_usd = excluded.cost_usd, retry_cost_usd = excluded.retry_cost_usd, failed_cost_usd = excluded.failed_cost_usd,
+    primary_provider = excluded.primary_provider, primary_model = excluded.primary_model, is_loop = excluded.is_loop,
+    trace_ids = excluded.trace_ids`;
+
+const TASK_FIELDS = [
+  "taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "calls", "failedCalls", "retryCalls",
+  "unpricedCalls", "inputTokens", "outputTokens", "costUsd", "retryCostUsd", "failedCostUsd", "primaryProvider",
+  "primaryModel", "isLoop", "traceIdsJson",
+] as const;
+
+function taskArrays(tasks: SettledTask[]): unknown[][] {
+  const sorted = [...tasks].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0)); // one lock order
+  const rows = sorted.map((t) => ({ ...t, start: new Date(t.startMs), end: new Date(t.endMs), traceIdsJson: JSON.stringify(t.traceIds) }));
+  return TASK_FIELDS.map((k) => rows.map((r) => r[k] ?? null));
+}
+
+/**
+ * Writes settled tasks of one org. `replace` (the settler, which deleted the old versions first) overwrites a task
+ * that exists; `claim` (settlement at ingest) inserts only new tasks and returns the keys it inserted — a key that
+ * exists belongs to a task someone else (a concurrent batch, an earlier settlement) already holds.
+ */
+export async function insertTasks(client: pg.PoolClient, orgId: string, tasks: SettledTask[], mode: "replace" | "claim"): Promise<string[]> {
+  if (tasks.length === 0) return [];
+  const sql = mode === "replace" ? `${INSERT_TASKS} ${ON_CONFLICT_REPLACE}` : `${INSERT_TASKS} ON CONFLICT (org_id, task_key) DO NOTHING RETURNING task_key`;
+  const { rows } = await client.query<{ task_key: string }>(sql, [orgId, ...taskArrays(tasks)]);
+  return rows.map((r) => r.task_key);
+}
+
+/** Marks the UTC hours holding these instants (epoch ms) for rollup; a mark taken meanwhile is renewed, not lost. */
+export async function markDirtyHours(client: pg.PoolClient, orgId: string, instantsMs: number[]): Promise<void> {
+  if (instantsMs.length === 0) return;
+  await client.query(
+    `INSERT INTO dirty_hours (org_id, hour, marked_at)
+     SELECT $1, hour, clock_timestamp()
+     FROM (SELECT DISTINCT date_trunc('hour', 'epoch'::timestamptz + h * interval '1 millisecond', 'UTC') AS hour FROM unnest($2::int8[]) AS h) d
+     ORDER BY hour -- concurrent writers lock the rows in one order, so they wait for each other instead of deadlocking
+     ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
+    [orgId, instantsMs.map(Math.floor)],
+  );
+}
+
+/** Marks traces for (re-)settlement from stored spans. */
+export async function markDirtyTraces(client: pg.PoolClient, keys: { orgId: string; traceId: string }[]): Promise<void> {
+  if (keys.length === 0) return;
+  await client.query(
+    `INSERT INTO dirty_traces (org_id, trace_id, marked_at)
+     SELECT o, t, clock_timestamp() FROM unnest($1::text[], $2::text[]) AS u(o, t)
+     ORDER BY o, t
+     ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
+    [keys.map((k) => k.orgId), keys.map((k) => k.traceId)],
+  );
+}

@@ -1,0 +1,113 @@
+import type pg from "pg";
+import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
+import { insertTasks, markDirtyHours, markDirtyTraces } from "../../db/bulk/insert-tasks.ts";
+import { planIngestSettlement, type IngestSettlementGroup } from "../../domain/settlement/settle-at-ingest.ts";
+
+export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
+
+/**
+ * Stores one ingest batch inside the caller's transaction, exactly once, and settles at once the traces it holds
+ * whole; every other trace with a new span is marked for the settler (settle-dirty-traces.ts), as before.
+ *
+ * A group planned from the batch alone (settle-at-ingest.ts) is kept only if the database agrees it is complete:
+ * 1. no span of its traces, and none carrying its task ids, was stored before (checked before the insert);
+ * 2. every one of its spans is new (a re-sent or concurrently sent copy inserts nothing);
+ * 3. every one of its tasks is new: the task rows are inserted with ON CONFLICT DO NOTHING, so of two batches that
+ *    each hold part of one task (committed or not), only one can claim it.
+ * A group that fails a check falls back to the settler, which rebuilds its traces (and any task row claimed here)
+ * from everything stored; the resolutions written with its spans are then overwritten. A part of a trace without
+ * model calls claims nothing, so it never settles at ingest: the settler sees it together with the rest.
+ */
+export async function storeSpanBatch(
+  client: pg.PoolClient,
+  rows: SpanRow[],
+  options: { loopCallThreshold: number },
+): Promise<StoreSpanBatchResult> {
+  // All statements below are key lookups: keep a table that outgrew its statistics from being seq-scanned.
+  await client.query("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+  const plan = planIngestSettlement(rows, options);
+  const drop = (group: IngestSettlementGroup) => {
+    for (const indexes of group.rowsByTrace.values()) for (const i of indexes) plan.resolutions[i] = null;
+  };
+
+  let groups = plan.groups;
+  if (groups.length > 0) {
+    const stored = await groupsWithStoredHistory(client, groups);
+    for (const g of groups) if (stored.has(g)) drop(g);
+    groups = groups.filter((g) => !stored.has(g));
+  }
+
+  const inserted = await insertSpans(client, rows, plan.resolutions);
+  if (inserted.length === 0) return { insertedSpans: 0, settledTraces: 0, dirtyTraces: 0 };
+  const newSpansPerTrace = new Map<string, number>();
+  for (const k of inserted) {
+    const key = `${k.orgId}\u0000${k.traceId}`;
+    newSpansPerTrace.set(key, (newSpansPerTrace.get(key) ?? 0) + 1);
+  }
+
+  const settled = new Set<string>();
+  const complete = groups.filter((g) =>
+    [...g.rowsByTrace].every(([traceId, indexes]) => newSpansPerTrace.get(`${g.orgId}\u0000${traceId}`) === indexes.length),
+  );
+  for (const [orgId, orgGroups] of groupByOrg(complete)) {
+    const claimed = new Set(await insertTasks(client, orgId, orgGroups.flatMap((g) => g.tasks), "claim"));
+    for (const g of orgGroups) {
+      if (g.tasks.every((t) => claimed.has(t.taskKey))) for (const traceId of g.traceIds) settled.add(`${orgId}\u0000${traceId}`);
+    }
+  }
+
+  const dirty: { orgId: string; traceId: string }[] = [];
+  for (const k of inserted) {
+    const key = `${k.orgId}\u0000${k.traceId}`;
+    if (!settled.has(key) && newSpansPerTrace.has(key)) {
+      dirty.push(k);
+      newSpansPerTrace.delete(key); // once per trace
+    }
+  }
+  await markDirtyTraces(client, dirty);
+
+  // The settler marks the hours of what it settled for rollup; do the same for what was settled here. Last, so the
+  // hour rows (shared with concurrent batches) stay locked only until the commit.
+  const hoursByOrg = new Map<string, number[]>();
+  for (const g of groups) {
+    if (!settled.has(`${g.orgId}\u0000${g.traceIds[0]}`)) continue;
+    const hours = hoursByOrg.get(g.orgId) ?? [];
+    for (const indexes of g.rowsByTrace.values()) for (const i of indexes) hours.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));
+    for (const t of g.tasks) hours.push(t.startMs);
+    hoursByOrg.set(g.orgId, hours);
+  }
+  for (const [orgId, hours] of hoursByOrg) await markDirtyHours(client, orgId, hours);
+  return { insertedSpans: inserted.length, settledTraces: settled.size, dirtyTraces: dirty.length };
+}
+
+/** Groups of which a span is already stored: by trace id, or by one of their explicit task ids. */
+async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSettlementGroup[]): Promise<Set<IngestSettlementGroup>> {
+  const result = new Set<IngestSettlementGroup>();
+  for (const [orgId, orgGroups] of groupByOrg(groups)) {
+    const { rows } = await client.query<{ kind: "trace" | "task"; id: string }>(
+      `SELECT 'trace' AS kind, t AS id FROM unnest($2::text[]) AS t
+         WHERE EXISTS (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.trace_id = t)
+       UNION ALL
+       SELECT 'task', x FROM unnest($3::text[]) AS x
+         WHERE EXISTS (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.task_id = x)`,
+      [orgId, orgGroups.flatMap((g) => g.traceIds), orgGroups.flatMap((g) => g.taskIds)],
+    );
+    if (rows.length === 0) continue;
+    const storedTraces = new Set(rows.filter((r) => r.kind === "trace").map((r) => r.id));
+    const storedTasks = new Set(rows.filter((r) => r.kind === "task").map((r) => r.id));
+    for (const g of orgGroups) {
+      if (g.traceIds.some((t) => storedTraces.has(t)) || g.taskIds.some((t) => storedTasks.has(t))) result.add(g);
+    }
+  }
+  return result;
+}
+
+function groupByOrg(groups: IngestSettlementGroup[]): Map<string, IngestSettlementGroup[]> {
+  const byOrg = new Map<string, IngestSettlementGroup[]>();
+  for (const g of groups) {
+    const list = byOrg.get(g.orgId);
+    if (list) list.push(g);
+    else byOrg.set(g.orgId, [g]);
+  }
+  return byOrg;
+}
