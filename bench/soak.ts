@@ -252,6 +252,10 @@ async function main(): Promise<void> {
   await sampler;
   const storedSpans = Number((await db.pool.query("SELECT count(*) FROM spans")).rows[0].count);
   const dirtyAtEnd = Number((await db.pool.query("SELECT count(*) FROM dirty_traces")).rows[0].count);
+  // Every load trace holds model calls, so a settled trace is a task: tasks = traces once settlement has caught up.
+  const settledAtEnd = (await db.pool.query<{ tasks: number; traces: number; dirty_hours: number }>(
+    "SELECT (SELECT count(*)::int FROM tasks) AS tasks, (SELECT count(DISTINCT trace_id)::int FROM spans) AS traces, (SELECT count(*)::int FROM dirty_hours) AS dirty_hours",
+  )).rows[0]!;
   const peakRss = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   stopServer();
   await new Promise((r) => server.once("exit", r));
@@ -275,6 +279,9 @@ async function main(): Promise<void> {
     acknowledgedSpans,
     storedSpans,
     dirtyTracesAtEnd: dirtyAtEnd,
+    tracesAtEnd: settledAtEnd.traces,
+    tasksAtEnd: settledAtEnd.tasks,
+    dirtyHoursAtEnd: settledAtEnd.dirty_hours,
     ingestLatencyMs: summary(ingestMs),
     overviewLatencyMs: summary(overviewMs),
     readApiLatencyMs: summary(readApiMs),

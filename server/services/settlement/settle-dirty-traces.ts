@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Db } from "../../db/client.ts";
+import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { getEnv } from "../../env.ts";
 import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
@@ -27,10 +28,8 @@ export async function settleDirtyTraces({ db, limit = 500, nowMs = Date.now() }:
 async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise<void> {
   await withTransaction(db.pool, async (client) => {
     // Every statement below is a lookup by key (spans' and tasks' primary keys, spans(org_id, task_id), dirty_*),
-    // so an index nested loop is always the right plan. A table that grew since autovacuum last analyzed it looks
-    // tiny to the planner, which then seq-scans and hash-joins millions of rows per batch (bench/settlement.ts
-    // --stale-stats: 650 vs 5,300 traces/s); for this transaction only, tell it not to.
-    await client.query("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+    // so an index nested loop is always the right plan, however stale the statistics (key-lookup-plans.ts).
+    await client.query(KEY_LOOKUP_PLANS_ONLY);
     const traceIds = await withTaskSiblings(client, orgId, marked.map((m) => m.trace_id));
     const spans = await loadSpans(client, orgId, traceIds);
     const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD });
@@ -67,14 +66,21 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
  */
 async function deleteTasksOfTraces(client: pg.PoolClient, orgId: string, traceIds: string[], spans: SettleSpan[]) {
   const keys = [...new Set([...traceIds, ...spans.map((s) => s.taskId).filter((id): id is string => id !== null && id !== "")])];
-  return client.query<{ start_time: Date }>("DELETE FROM tasks WHERE org_id = $1 AND task_key = ANY($2::text[]) RETURNING start_time", [orgId, keys]);
+  return client.query<{ start_time: Date }>(
+    "DELETE FROM tasks USING unnest($2::text[]) AS k WHERE tasks.org_id = $1 AND tasks.task_key = k RETURNING tasks.start_time",
+    [orgId, keys],
+  );
 }
 
 /** A task named by inferledger.task.id may span traces: settle all of them together. */
 async function withTaskSiblings(client: pg.PoolClient, orgId: string, traceIds: string[]): Promise<string[]> {
   const { rows } = await client.query<{ trace_id: string }>(
-    `SELECT DISTINCT s2.trace_id FROM spans s2
-     WHERE s2.org_id = $1 AND s2.task_id IN (SELECT DISTINCT task_id FROM spans WHERE org_id = $1 AND trace_id = ANY($2) AND task_id IS NOT NULL)
+    // Per-key LATERAL probes (OFFSET 0 keeps them from becoming joins): `= ANY($ids)` scans the whole org's spans
+    // when the statistics are stale (key-lookup-plans.ts).
+    `SELECT DISTINCT sibling.trace_id
+     FROM (SELECT DISTINCT own.task_id FROM unnest($2::text[]) AS t,
+             LATERAL (SELECT task_id FROM spans WHERE org_id = $1 AND trace_id = t AND task_id IS NOT NULL OFFSET 0) AS own) AS ids,
+          LATERAL (SELECT trace_id FROM spans WHERE org_id = $1 AND task_id = ids.task_id LIMIT 1000) AS sibling
      LIMIT 1000`,
     [orgId, traceIds],
   );
@@ -86,7 +92,7 @@ async function loadSpans(client: pg.PoolClient, orgId: string, traceIds: string[
     `SELECT trace_id, span_id, parent_span_id, extract(epoch FROM start_time) * 1000 AS start_ms, extract(epoch FROM end_time) * 1000 AS end_ms,
        status, service_name, feature, task_type, task_id, task_outcome, customer_id, retry_attempt, is_llm_call, operation, provider, model,
        coalesce(input_tokens, 0) AS input_tokens, coalesce(output_tokens, 0) AS output_tokens, cost_usd::text, gpu_cost_usd::text
-     FROM spans WHERE org_id = $1 AND trace_id = ANY($2)`,
+     FROM unnest($2::text[]) AS t, LATERAL (SELECT * FROM spans WHERE org_id = $1 AND trace_id = t OFFSET 0) AS s`,
     [orgId, traceIds],
   );
   return rows.map((r) => ({

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
+import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
 import { insertTasks, markDirtyHours, markDirtyTraces } from "../../db/bulk/insert-tasks.ts";
 import { planIngestSettlement, type IngestSettlementGroup } from "../../domain/settlement/settle-at-ingest.ts";
 
@@ -23,8 +24,7 @@ export async function storeSpanBatch(
   rows: SpanRow[],
   options: { loopCallThreshold: number },
 ): Promise<StoreSpanBatchResult> {
-  // All statements below are key lookups: keep a table that outgrew its statistics from being seq-scanned.
-  await client.query("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off");
+  await client.query(KEY_LOOKUP_PLANS_ONLY); // every statement below is a lookup by key
   const plan = planIngestSettlement(rows, options);
   const drop = (group: IngestSettlementGroup) => {
     for (const indexes of group.rowsByTrace.values()) for (const i of indexes) plan.resolutions[i] = null;
@@ -85,11 +85,14 @@ async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSett
   const result = new Set<IngestSettlementGroup>();
   for (const [orgId, orgGroups] of groupByOrg(groups)) {
     const { rows } = await client.query<{ kind: "trace" | "task"; id: string }>(
-      `SELECT 'trace' AS kind, t AS id FROM unnest($2::text[]) AS t
-         WHERE EXISTS (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.trace_id = t)
+      // One index probe per id, whatever the planner's statistics say: a LIMIT 1 subquery per element cannot be
+      // turned into a join. (`WHERE EXISTS` can: on a fresh database whose statistics say the org has 219 spans, it
+      // became a materialized scan of all the org's spans per id, 32 s per batch in bench/soak.ts.)
+      `SELECT 'trace' AS kind, t AS id FROM unnest($2::text[]) AS t,
+         LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.trace_id = t LIMIT 1) AS hit
        UNION ALL
-       SELECT 'task', x FROM unnest($3::text[]) AS x
-         WHERE EXISTS (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.task_id = x)`,
+       SELECT 'task', x FROM unnest($3::text[]) AS x,
+         LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.task_id = x LIMIT 1) AS hit`,
       [orgId, orgGroups.flatMap((g) => g.traceIds), orgGroups.flatMap((g) => g.taskIds)],
     );
     if (rows.length === 0) continue;
