@@ -290,8 +290,10 @@ function skipFixed64(r: Reader): number {
 }
 
 /**
- * A string field as Reader.stringVerify reads it. ASCII (attribute keys, most values) is sliced natively into a flat
- * string; anything else goes through stringVerify itself, so invalid UTF-8 fails exactly as in protobufjs.
+ * A string field as Reader.stringVerify reads it. Short ASCII strings (attribute keys, model and provider names:
+ * the same few on every span) come from a small cache checked byte for byte, so they are neither allocated again
+ * nor re-hashed as property keys; other ASCII is sliced natively; anything else goes through stringVerify itself,
+ * so invalid UTF-8 fails exactly as in protobufjs.
  */
 function readString(r: Reader, buf: Buffer): string {
   const start = r.pos;
@@ -299,14 +301,32 @@ function readString(r: Reader, buf: Buffer): string {
   const from = r.pos;
   const to = from + length;
   if (to > r.len) throw new RangeError("index out of range");
+  let hash = length;
   for (let i = from; i < to; i++) {
-    if (buf[i]! > 0x7f) {
+    const b = buf[i]!;
+    if (b > 0x7f) {
       r.pos = start;
       return r.stringVerify();
     }
+    hash = (Math.imul(hash, 31) + b) | 0;
   }
   r.pos = to;
-  return buf.toString("latin1", from, to);
+  if (length > MAX_CACHED_STRING) return buf.toString("latin1", from, to);
+  const slot = hash & (STRING_CACHE_SLOTS - 1);
+  const cached = stringCache[slot];
+  if (cached !== undefined && cached.length === length && sameAscii(cached, buf, from)) return cached;
+  const text = buf.toString("latin1", from, to);
+  stringCache[slot] = text;
+  return text;
+}
+
+const MAX_CACHED_STRING = 64;
+const STRING_CACHE_SLOTS = 4096; // a power of two; direct-mapped, a collision just replaces the slot
+const stringCache: (string | undefined)[] = new Array<string | undefined>(STRING_CACHE_SLOTS).fill(undefined);
+
+function sameAscii(text: string, buf: Buffer, from: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[from + i]) return false;
+  return true;
 }
 
 /** int64 → number as the tree decoder converts protobufjs's Long (exact below 2^53); short varints without a Long. */

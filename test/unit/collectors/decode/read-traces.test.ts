@@ -149,6 +149,14 @@ describe("streaming trace reader = protobufjs message decoding + tree walk", () 
     expect(viaTree(tooMany)).toMatchObject({ ok: false, error: expect.stringContaining("too many spans") });
   });
 
+  it("strings that share a cache slot ('Aa' and 'BB' hash alike) read as themselves", () => {
+    const base = { traceId: new Uint8Array(16).fill(1), spanId: new Uint8Array(8).fill(2), startTimeUnixNano: "1760000000000000000" };
+    const attributes = [{ key: "Aa", value: { stringValue: "BB" } }, { key: "BB", value: { stringValue: "Aa" } }, { key: "AaAa", value: { stringValue: "BBBB" } }, { key: "AaBB", value: { stringValue: "BBAa" } }];
+    const body = encode({ resourceSpans: [{ scopeSpans: [{ spans: [{ ...base, attributes }, { ...base, attributes: [...attributes].reverse() }] }] }] });
+    expect(expectSameAsTree(body)).toBe(true);
+    expect(readTraces(body).resourceSpans[0]!.spans[1]!.attributes).toStrictEqual({ AaBB: "BBAa", AaAa: "BBBB", BB: "Aa", Aa: "BB" });
+  });
+
   it("reads what the official OTel serializer writes, plain and gzip'd Uint8Array or Buffer", () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ "service.name": "svc" }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
