@@ -18,7 +18,8 @@ export function notifyPricesChanged(): void {
  * Prices calls at ingest with the price in force at their start: the org's override (contract price or discount)
  * when one matches, else the pinned catalog. Overrides are cached per process and reloaded every 15 s (and at once
  * after a change in this process); catalog lookups are memoized per provider, model and 15-minute slot, so daily
- * off-peak windows (which start on quarter hours, e.g. 16:30 UTC) are honoured.
+ * off-peak windows (which start on quarter hours, e.g. 16:30 UTC) are honoured. Per call, the domain call pricer
+ * reuses name matches and prepared rates (call-pricer.ts), so a span costs map lookups and integer arithmetic.
  */
 export async function createDbPricer({ db, log }: { db: Db; log: (line: string) => void }): Promise<Pricer & { close: () => void; reload: () => Promise<void> }> {
   const seeded = await seedCatalog(db);

@@ -9,6 +9,9 @@ import { decodeProtobuf, decodeTraces, decodeTraceTree } from "../../../../colle
 import { ExportTraceServiceRequest } from "../../../../collectors/decode/proto-schema.ts";
 import { readTraces } from "../../../../collectors/decode/read-traces.ts";
 
+// Thousands of generated cases: generous when the suite shares the machine with other work.
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- building raw OTLP message objects */
 
 const Span = ExportTraceServiceRequest.root.lookupType("otlp.Span");
@@ -96,7 +99,7 @@ describe("streaming trace reader = protobufjs message decoding + tree walk", () 
       if (expectSameAsTree(encode(req))) streamedCount++;
     }), { numRuns: 8_000 });
     expect(streamedCount).toBeGreaterThan(3_000); // the reader answers for the usual shapes, not the fallback
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("on bodies with bytes cut, flipped or appended (errors are the library's, message included)", () => {
     fc.assert(fc.property(request, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 8 }), (req, at, byte, tail) => {
@@ -105,7 +108,7 @@ describe("streaming trace reader = protobufjs message decoding + tree walk", () 
       if (flipped.length) flipped[at % flipped.length] = byte;
       for (const b of [body.subarray(0, at % (body.length + 1)), flipped, Buffer.concat([body, tail])]) expectSameAsTree(b);
     }), { numRuns: 3_000 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("on repeated fields that protobufjs merges or overwrites, unknown fields and groups", () => {
     const spanBytes = (s: any) => Span.encode(Span.fromObject(s)).finish();
@@ -132,7 +135,7 @@ describe("streaming trace reader = protobufjs message decoding + tree walk", () 
     const kv = (v: any) => ({ traceId: new Uint8Array(16).fill(1), spanId: new Uint8Array(8).fill(2), startTimeUnixNano: "1760000000000000000", attributes: [{ key: "k", value: v }] });
     const valueTwice = Buffer.concat([spanBytes(kv({ stringValue: "a" })), spanBytes(kv({ arrayValue: { values: [{ intValue: 1 }] } })), spanBytes(kv({ arrayValue: { values: [{ intValue: 2 }] } }))]);
     expectSameAsTree(wrapSpans(valueTwice));
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("limits: more than 256 attributes or array values, nesting deeper than 8, too many spans", () => {
     const base = { traceId: new Uint8Array(16).fill(1), spanId: new Uint8Array(8).fill(2), startTimeUnixNano: "1760000000000000000" };

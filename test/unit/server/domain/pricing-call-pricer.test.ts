@@ -5,6 +5,9 @@ import { callCostUsd, type CallRates } from "../../../../server/domain/pricing/c
 import { createCallPricer } from "../../../../server/domain/pricing/call-pricer.ts";
 import { findOverride, resolvePrice, type CatalogRates, type PriceOverride } from "../../../../server/domain/pricing/override-rule.ts";
 
+// Thousands of generated cases: generous when the suite shares the machine with other work.
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 const DAY = 86_400_000;
 const CATALOG: Record<string, CatalogRates> = {
   "openai|gpt-4o-mini": { providerId: "openai", modelId: "gpt-4o-mini", rates: { input: "0.15", cacheRead: "0.075", cacheWrite: null, output: "0.6" } },
@@ -67,7 +70,7 @@ describe("the ingest call pricer (cached rule + exact integer cost)", () => {
         expect(price(c.orgId, llm, c.startMs)).toEqual(referencePrice(overrides, c.orgId, llm, c.startMs));
       });
     }), { numRuns: 3_000 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("unknown prices are unpriced (null), never $0; a discount without a catalog price is unpriced too", () => {
     const discount: PriceOverride = { id: "d", provider: "acme-ai", model: "mystery", rates: null, discountPercent: "10", validFromMs: 0, validToMs: null };

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { callCostUsd, discounted, type CallRates, type CallTokens, type Rate } from "../../../../server/domain/pricing/call-cost.ts";
 import { scaleRates, scaledCallCostUsd } from "../../../../server/domain/pricing/scaled-rates.ts";
 
+// Thousands of generated cases: generous when the suite shares the machine with other work.
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 const reference = (tokens: CallTokens, rates: CallRates) => callCostUsd(tokens, rates).toFixed(12);
 const scaled = (tokens: CallTokens, rates: CallRates) => {
   const s = scaleRates(rates);
@@ -24,7 +27,7 @@ const tokens: fc.Arbitrary<CallTokens> = fc.record({ inputTokens: count, cacheRe
 describe("exact per-call cost on scaled integer rates", () => {
   it("equals decimal.js's toFixed(12) on random rates, tiers and token counts (cached > input included)", () => {
     fc.assert(fc.property(rates, tokens, (r, t) => { expect(scaled(t, r)).toBe(reference(t, r)); }), { numRuns: 20_000 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("equals decimal.js on discounted rates (many decimal places, rounded by decimal.js to 20 digits)", () => {
     const percent = fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 9999 })).map(([w, f]) => (w === 100 ? "100" : `${w}.${String(f).padStart(4, "0")}`));
@@ -32,7 +35,7 @@ describe("exact per-call cost on scaled integer rates", () => {
       const d = discounted(r, p);
       expect(scaled(t, d)).toBe(reference(t, d));
     }), { numRuns: 5_000 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("covers the cases that matter by hand", () => {
     const mini = { input: "0.15", cacheRead: "0.075", cacheWrite: null, output: "0.6" };

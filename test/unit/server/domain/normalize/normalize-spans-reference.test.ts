@@ -4,6 +4,9 @@ import { normalizeSpans } from "../../../../../server/domain/normalize/normalize
 import type { Attributes, AttrValue, RawResourceSpans } from "../../../../../server/domain/normalize/raw-types.ts";
 import { normalizeSpans as referenceNormalizeSpans } from "../../../../fixtures/reference/normalize-spans-reference.ts";
 
+// Thousands of generated cases: generous when the suite shares the machine with other work.
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 // Every attribute the normalizer reads, their baggage copies, and a few it does not.
 const READ = ["ai.model.id", "ai.model.provider", "ai.response.model", "ai.stream.msToFirstChunk", "ai.usage.cachedInputTokens", "ai.usage.completionTokens", "ai.usage.inputTokens", "ai.usage.outputTokens", "ai.usage.promptTokens", "ai.usage.reasoningTokens", "error.type", "gen_ai.operation.name", "gen_ai.prompt.name", "gen_ai.prompt.version", "gen_ai.provider.name", "gen_ai.request.model", "gen_ai.request.stream", "gen_ai.response.model", "gen_ai.response.time_to_first_chunk", "gen_ai.system", "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens", "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens", "gen_ai.usage.cache_write.input_tokens", "gen_ai.usage.completion_tokens", "gen_ai.usage.input_tokens", "gen_ai.usage.input_tokens.cache_write", "gen_ai.usage.input_tokens.cached", "gen_ai.usage.output_tokens", "gen_ai.usage.output_tokens.reasoning", "gen_ai.usage.prompt_tokens", "gen_ai.usage.reasoning.output_tokens", "http.request.resend_count", "inferledger.customer.id", "inferledger.feature", "inferledger.prompt.name", "inferledger.prompt.system_tokens", "inferledger.prompt.version", "inferledger.retry.attempt", "inferledger.task.id", "inferledger.task.outcome", "inferledger.task.type", "llm.anthropic.usage.cache_creation_input_tokens", "llm.anthropic.usage.cache_read_input_tokens", "llm.anthropic.usage.total_input_tokens", "llm.is_streaming", "llm.model_name", "llm.provider", "llm.request.model_name", "llm.request.type", "llm.response.model_name", "llm.system", "llm.token_count.completion", "llm.token_count.completion_details.reasoning", "llm.token_count.prompt", "llm.token_count.prompt_details.cache_read", "llm.token_count.prompt_details.cache_write", "llm.usage.completion_tokens", "llm.usage.prompt_tokens", "openinference.span.kind", "server.address", "service.name", "traceloop.span.kind"];
 const KEYS = [...READ, ...READ.filter((k) => k.startsWith("inferledger.") || k.startsWith("gen_ai.prompt")).map((k) => `baggage.${k}`), "other", "constructor"];
@@ -37,5 +40,5 @@ describe("span normalization equals the previous implementation", () => {
     fc.assert(fc.property(resourceSpans, (rs) => {
       expect(normalizeSpans(rs)).toStrictEqual(referenceNormalizeSpans(rs));
     }), { numRuns: 20_000 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
