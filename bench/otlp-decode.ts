@@ -1,6 +1,6 @@
 /**
  * CPU cost of the collector's in-process stages on one core, per 512-span gzip'd protobuf request:
- * gunzip → decode → normalize → price (memoized catalog) → row arrays for the bulk INSERT.
+ * gunzip → decode → normalize → price (the ingest call pricer, memoized catalog) → row arrays for the bulk INSERT.
  *   npx tsx bench/otlp-decode.ts [requests]
  */
 import crypto from "node:crypto";
@@ -9,8 +9,8 @@ import { decodeTraces } from "../collectors/decode/decode-traces.ts";
 import { ExportTraceServiceRequest } from "../collectors/decode/proto-schema.ts";
 import { spanRowsToArrays } from "../server/db/bulk/insert-spans.ts";
 import { normalizeSpans } from "../server/domain/normalize/normalize-spans.ts";
-import { callCostUsd } from "../server/domain/pricing/call-cost.ts";
-import { lookupCatalog } from "../server/services/pricing/genai-catalog.ts";
+import { createCallPricer } from "../server/domain/pricing/call-pricer.ts";
+import { CATALOG_VERSION, lookupCatalog } from "../server/services/pricing/genai-catalog.ts";
 
 const n = Number(process.argv[2] ?? 200);
 const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
@@ -26,7 +26,9 @@ function request(): Buffer {
   return zlib.gzipSync(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.create({ resourceSpans: [{ resource: { attributes: [str("service.name", "b")] }, scopeSpans: [{ spans }] }] })).finish());
 }
 const bodies = Array.from({ length: n }, request);
-const rates = lookupCatalog("openai", "gpt-4o-mini", new Date())!.rates;
+// As the ingest pricer prices (db-pricer.ts): override rule, memoized catalog, exact cost; no overrides here.
+const catalog = lookupCatalog("openai", "gpt-4o-mini", new Date());
+const price = createCallPricer({ overridesOf: () => undefined, catalogAt: () => catalog, catalogVersion: CATALOG_VERSION });
 const stage = { gunzip: 0, decode: 0, normalize: 0, price: 0, rows: 0 };
 for (const gz of bodies) {
   let t = performance.now();
@@ -36,7 +38,10 @@ for (const gz of bodies) {
   stage.decode += performance.now() - t; t = performance.now();
   const { spans } = normalizeSpans(decoded.resourceSpans);
   stage.normalize += performance.now() - t; t = performance.now();
-  const rows = spans.map((span) => ({ orgId: "o", span, costUsd: callCostUsd(span.llm!, rates).toFixed(12), priceRef: "p" }));
+  const rows = spans.map((span) => {
+    const priced = price("o", span.llm!, Number(span.startTimeUnixNano / 1_000_000n));
+    return { orgId: "o", span, costUsd: priced?.costUsd ?? null, priceRef: priced?.priceRef ?? null };
+  });
   stage.price += performance.now() - t; t = performance.now();
   spanRowsToArrays(rows);
   stage.rows += performance.now() - t;

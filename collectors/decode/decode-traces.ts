@@ -3,6 +3,8 @@ import { keyValues } from "./any-value.ts";
 import { OtlpDecodeError } from "./decode-error.ts";
 import { idToHex, nanos, parentIdToHex, timeInRange } from "./ids-and-times.ts";
 import { ExportTraceServiceRequest } from "./proto-schema.ts";
+import { readTraces } from "./read-traces.ts";
+import { REJECT } from "./span-rejections.ts";
 
 export type DecodedTraces = { resourceSpans: RawResourceSpans[]; spanCount: number; rejected: number; rejectReasons: string[] };
 
@@ -14,7 +16,18 @@ export type DecodedTraces = { resourceSpans: RawResourceSpans[]; spanCount: numb
  * (→ partial_success) and the rest are kept.
  */
 export function decodeTraces(body: Uint8Array, encoding: "protobuf" | "json"): DecodedTraces {
-  const message = encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body);
+  if (encoding === "protobuf") {
+    try {
+      return readTraces(body);
+    } catch {
+      // Unusual or malformed input: the message decoder below gives the same result or the library's own error.
+    }
+  }
+  return decodeTraceTree(encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body));
+}
+
+/** The decoded message tree (protobufjs messages or parsed OTLP/JSON) → raw spans. */
+export function decodeTraceTree(message: any): DecodedTraces {
   const resourceSpansIn: any[] = pick(message, "resourceSpans", "resource_spans") ?? [];
   if (!Array.isArray(resourceSpansIn)) throw new OtlpDecodeError("resourceSpans must be an array");
   const out: RawResourceSpans[] = [];
@@ -46,17 +59,17 @@ export function decodeTraces(body: Uint8Array, encoding: "protobuf" | "json"): D
 }
 
 function toRawSpan(s: any): RawSpan | string {
-  if (!s || typeof s !== "object") return "span is not an object";
+  if (!s || typeof s !== "object") return REJECT.notAnObject;
   const traceId = idToHex(pick(s, "traceId", "trace_id"), 16);
-  if (!traceId) return "invalid traceId (must be 16 non-zero bytes / 32 hex chars)";
+  if (!traceId) return REJECT.traceId;
   const spanId = idToHex(pick(s, "spanId", "span_id"), 8);
-  if (!spanId) return "invalid spanId (must be 8 non-zero bytes / 16 hex chars)";
+  if (!spanId) return REJECT.spanId;
   const parentSpanId = parentIdToHex(pick(s, "parentSpanId", "parent_span_id"));
-  if (parentSpanId === undefined) return "invalid parentSpanId";
+  if (parentSpanId === undefined) return REJECT.parentSpanId;
   const start = nanos(pick(s, "startTimeUnixNano", "start_time_unix_nano"));
   const endRaw = nanos(pick(s, "endTimeUnixNano", "end_time_unix_nano"));
-  if (start === null || endRaw === null) return "invalid timestamp";
-  if (!timeInRange(start)) return "startTimeUnixNano outside 2000-01-01..2100-01-01";
+  if (start === null || endRaw === null) return REJECT.timestamp;
+  if (!timeInRange(start)) return REJECT.startOutOfRange;
   const end = endRaw < start ? start : endRaw;
   const status = pick(s, "status") ?? {};
   const code = Number(pick(status, "code") ?? 0);
@@ -84,7 +97,7 @@ function statusFromName(_n: number, raw: unknown): number {
   return 0;
 }
 
-function decodeProtobuf(body: Uint8Array): any {
+export function decodeProtobuf(body: Uint8Array): any {
   try {
     return ExportTraceServiceRequest.decode(body);
   } catch (error) {

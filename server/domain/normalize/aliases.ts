@@ -36,8 +36,19 @@ const PROVIDER_NAMES: Record<string, string> = {
   moonshot: "moonshot_ai",
 };
 
-/** Normalizes provider spellings: case, Vercel's `openai.chat` style, legacy gen_ai.system values. */
+const normalizedProviders = new Map<string, string>();
+
+/** Normalizes provider spellings: case, Vercel's `openai.chat` style, legacy gen_ai.system values (memoized: few distinct values). */
 export function normalizeProvider(raw: string): string {
+  let normalized = normalizedProviders.get(raw);
+  if (normalized === undefined) {
+    if (normalizedProviders.size >= 1024) normalizedProviders.clear(); // values come from clients: keep the memo bounded
+    normalizedProviders.set(raw, (normalized = normalizeProviderUncached(raw)));
+  }
+  return normalized;
+}
+
+function normalizeProviderUncached(raw: string): string {
   const lower = raw.trim().toLowerCase();
   if (PROVIDER_NAMES[lower]) return PROVIDER_NAMES[lower];
   // Vercel AI SDK: "<provider>.<api>" (openai.chat, anthropic.messages); keep dotted OTel names intact.
@@ -50,9 +61,12 @@ export function normalizeProvider(raw: string): string {
 }
 
 export function firstString(attrs: Attributes, keys: readonly string[]): string | null {
-  for (const k of keys) {
-    const v = attrs[k];
-    if (typeof v === "string" && v.trim()) return v.trim();
+  for (let i = 0; i < keys.length; i++) {
+    const v = attrs[keys[i]!];
+    if (typeof v === "string") {
+      const trimmed = v.trim();
+      if (trimmed) return trimmed;
+    }
   }
   return null;
 }
@@ -61,12 +75,22 @@ export function firstString(attrs: Attributes, keys: readonly string[]): string 
 export type TokenRead = { value: number; found: boolean; invalid: boolean };
 
 export function firstTokenCount(attrs: Attributes, keys: readonly string[]): TokenRead {
-  for (const k of keys) {
-    const v = attrs[k];
+  const n = tokenCount(attrs, keys);
+  return n === NO_TOKENS ? { value: 0, found: false, invalid: false } : n === INVALID_TOKENS ? { value: 0, found: true, invalid: true } : { value: n, found: true, invalid: false };
+}
+
+/** `firstTokenCount` without an object per read (per-span path): the count, or one of these two markers. */
+export const NO_TOKENS = -1;
+export const INVALID_TOKENS = -2;
+const TOKEN_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+
+export function tokenCount(attrs: Attributes, keys: readonly string[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const v = attrs[keys[i]!];
     if (v === undefined || v === null) continue;
-    const n = typeof v === "number" ? v : typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
-    if (!Number.isFinite(n) || n < 0 || n > 1e12) return { value: 0, found: true, invalid: true };
-    return { value: Math.round(n), found: true, invalid: false };
+    const n = typeof v === "number" ? v : typeof v === "string" && TOKEN_TEXT.test(v) ? Number(v) : NaN;
+    if (!Number.isFinite(n) || n < 0 || n > 1e12) return INVALID_TOKENS;
+    return Math.round(n);
   }
-  return { value: 0, found: false, invalid: false };
+  return NO_TOKENS;
 }

@@ -25,13 +25,24 @@ const modelForms = (m: string | null) => (m ? [m, normalizeModelName(m)] : []);
  * catalog id; `models/` prefix and `-001` revision dropped), either side — and it is in force at `atMs`; the
  * latest-starting one wins.
  */
-export function findOverride(overrides: readonly PriceOverride[] | undefined, names: { providers: (string | null)[]; models: (string | null)[] }, atMs: number): PriceOverride | null {
+export function findOverride(overrides: readonly PriceOverride[] | undefined, names: CallNames, atMs: number): PriceOverride | null {
   if (!overrides?.length) return null;
+  return latestInForce(overridesNaming(overrides, names), atMs);
+}
+
+export type CallNames = { providers: (string | null)[]; models: (string | null)[] };
+
+/** The name half of the rule, in list order: depends only on the call's names, so callers may cache it per name. */
+export function overridesNaming(overrides: readonly PriceOverride[], names: CallNames): PriceOverride[] {
   const providers = new Set(names.providers.flatMap(providerForms));
   const models = new Set(names.models.flatMap(modelForms));
+  return overrides.filter((o) => providerForms(o.provider).some((p) => providers.has(p)) && modelForms(o.model).some((m) => models.has(m)));
+}
+
+/** The time half of the rule: of the overrides in force at `atMs`, the latest-starting (the first on a tie). */
+export function latestInForce(overrides: readonly PriceOverride[], atMs: number): PriceOverride | null {
   let best: PriceOverride | null = null;
   for (const o of overrides) {
-    if (!providerForms(o.provider).some((p) => providers.has(p)) || !modelForms(o.model).some((m) => models.has(m))) continue;
     if (atMs < o.validFromMs || (o.validToMs !== null && atMs >= o.validToMs)) continue;
     if (!best || o.validFromMs > best.validFromMs) best = o;
   }

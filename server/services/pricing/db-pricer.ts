@@ -1,8 +1,8 @@
 import type { Pricer } from "../../../collectors/pipeline.ts";
 import type { Db } from "../../db/client.ts";
-import { callCostUsd } from "../../domain/pricing/call-cost.ts";
-import { findOverride, overrideFromRow, resolvePrice, type PriceOverride } from "../../domain/pricing/override-rule.ts";
-import type { LlmUsage } from "../../domain/ingest/types.ts";
+import { Memo3 } from "../../domain/cache/memo3.ts";
+import { createCallPricer } from "../../domain/pricing/call-pricer.ts";
+import { overrideFromRow, type PriceOverride } from "../../domain/pricing/override-rule.ts";
 import { CATALOG_VERSION, lookupCatalog, type CatalogMatch } from "./genai-catalog.ts";
 import { seedCatalog } from "./seed-catalog.ts";
 
@@ -18,7 +18,8 @@ export function notifyPricesChanged(): void {
  * Prices calls at ingest with the price in force at their start: the org's override (contract price or discount)
  * when one matches, else the pinned catalog. Overrides are cached per process and reloaded every 15 s (and at once
  * after a change in this process); catalog lookups are memoized per provider, model and 15-minute slot, so daily
- * off-peak windows (which start on quarter hours, e.g. 16:30 UTC) are honoured.
+ * off-peak windows (which start on quarter hours, e.g. 16:30 UTC) are honoured. Per call, the domain call pricer
+ * reuses name matches and prepared rates (call-pricer.ts), so a span costs map lookups and integer arithmetic.
  */
 export async function createDbPricer({ db, log }: { db: Db; log: (line: string) => void }): Promise<Pricer & { close: () => void; reload: () => Promise<void> }> {
   const seeded = await seedCatalog(db);
@@ -41,26 +42,16 @@ export async function createDbPricer({ db, log }: { db: Db; log: (line: string) 
   timer.unref();
   const onChange = () => void reload().catch(() => undefined);
   changeListeners.add(onChange);
-  const memo = new Map<string, CatalogMatch | null>();
-  const catalog = (provider: string | null, model: string, startMs: number): CatalogMatch | null => {
+  const memo = new Memo3<string | null, string, number, CatalogMatch | null>(50_000);
+  const catalogAt = (provider: string | null, model: string, startMs: number): CatalogMatch | null => {
     const slot = Math.floor(startMs / 900_000);
-    const key = `${provider}|${model}|${slot}`;
-    if (!memo.has(key)) {
-      if (memo.size > 50_000) memo.clear();
-      memo.set(key, lookupCatalog(provider, model, new Date(startMs)));
-    }
-    return memo.get(key)!;
+    let match = memo.get(provider, model, slot);
+    if (match === undefined) memo.set(provider, model, slot, (match = lookupCatalog(provider, model, new Date(startMs))));
+    return match;
   };
+  const priceCall = createCallPricer({ overridesOf: (orgId) => overrides.get(orgId), catalogAt, catalogVersion: CATALOG_VERSION });
   return {
-    price(orgId: string, llm: LlmUsage, startMs: number) {
-      const model = llm.model ?? llm.requestModel;
-      if (!model) return null;
-      const override = findOverride(overrides.get(orgId), { providers: [llm.provider], models: [model, llm.requestModel] }, startMs);
-      const base = catalog(llm.provider, model, startMs) ?? (llm.requestModel && llm.requestModel !== model ? catalog(llm.provider, llm.requestModel, startMs) : null);
-      const resolved = resolvePrice(override, base, CATALOG_VERSION);
-      if (!resolved) return null;
-      return { costUsd: callCostUsd(llm, resolved.rates).toFixed(12), priceRef: resolved.priceRef };
-    },
+    price: priceCall,
     close: () => {
       clearInterval(timer);
       changeListeners.delete(onChange);
