@@ -3,7 +3,12 @@
  * PostgreSQL server, and this process as the load generator sending gzip'd OTLP protobuf requests of 512
  * GenAI spans (unique ids, so every span is really stored) with fixed concurrency.
  *
- *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest-load.ts [seconds] [concurrency]
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest-load.ts [seconds] [concurrency] [shape]
+ *
+ * shape `spans` (the default, as measured since 2026-11-23): every span is a model call in a trace of its own whose
+ * parent is missing — the worst case, since every span's trace is queued for settlement. Shape `traces`: what an
+ * instrumented app's BatchSpanProcessor exports — 128 traces per request, each a task's root span (feature,
+ * customer, task type, outcome) with three model calls under it, so the collector settles each trace at ingest.
  *
  * Reports sustained stored spans/s, request latency p50/p99, and the collector's peak RSS (VmHWM).
  */
@@ -19,6 +24,9 @@ import { createOrg } from "../server/services/orgs/create-org.ts";
 
 const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 8);
+const shape = (process.argv[4] ?? "spans") as "spans" | "traces";
+if (shape !== "spans" && shape !== "traces") throw new Error(`unknown shape ${shape}: spans | traces`);
+const CALLS_PER_TRACE = 3;
 const SPANS_PER_REQUEST = 512;
 const PORT = 4590;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -28,6 +36,50 @@ const int = (key: string, v: number) => ({ key, value: { intValue: v } });
 const MODELS = [["openai", "gpt-4o-mini"], ["anthropic", "claude-sonnet-4-20250514"], ["openai", "gpt-4.1"], ["gcp.gemini", "gemini-2.5-flash"]] as const;
 
 function makeRequest(seq: number): Buffer {
+  return shape === "traces" ? makeTracesRequest(seq) : makeSpansRequest(seq);
+}
+
+function encode(spans: unknown[]): Buffer {
+  const message = ExportTraceServiceRequest.create({
+    resourceSpans: [{ resource: { attributes: [str("service.name", "bench-app")] }, scopeSpans: [{ spans }] }],
+  });
+  return zlib.gzipSync(ExportTraceServiceRequest.encode(message).finish());
+}
+
+function makeTracesRequest(seq: number): Buffer {
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const spans = [];
+  for (let t = 0; spans.length < SPANS_PER_REQUEST; t++) {
+    const traceId = crypto.randomBytes(16);
+    const rootId = crypto.randomBytes(8);
+    const start = nowNs - BigInt(t) * 5_000_000n;
+    spans.push({
+      traceId, spanId: rootId, name: "POST /answer", kind: 2, startTimeUnixNano: String(start), endTimeUnixNano: String(start + 4_000_000_000n),
+      attributes: [
+        str("inferledger.feature", `feature-${t % 8}`), str("inferledger.customer.id", `customer-${t % 20}`), str("inferledger.task.type", "answer"),
+        str("inferledger.task.outcome", t % 10 === 0 ? "failure" : "success"), str("http.request.method", "POST"),
+      ],
+      status: { code: 0 },
+    });
+    for (let c = 0; c < CALLS_PER_TRACE; c++) {
+      const [provider, model] = MODELS[(seq + t + c) % MODELS.length]!;
+      const callStart = start + BigInt(c) * 1_200_000_000n;
+      spans.push({
+        traceId, spanId: crypto.randomBytes(8), parentSpanId: rootId, name: `chat ${model}`, kind: 3,
+        startTimeUnixNano: String(callStart), endTimeUnixNano: String(callStart + 1_100_000_000n),
+        attributes: [
+          str("gen_ai.operation.name", "chat"), str("gen_ai.provider.name", provider), str("gen_ai.request.model", model),
+          str("gen_ai.response.model", model), int("gen_ai.usage.input_tokens", 1000 + t + c), int("gen_ai.usage.output_tokens", 200 + (t % 50)),
+          int("gen_ai.usage.cache_read.input_tokens", c > 0 ? 512 : 0), str("server.address", "api.example.com"), str("inferledger.prompt.name", "answer"),
+        ],
+        status: { code: c === 0 && t % 25 === 0 ? 2 : 0 },
+      });
+    }
+  }
+  return encode(spans.slice(0, SPANS_PER_REQUEST));
+}
+
+function makeSpansRequest(seq: number): Buffer {
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const spans = [];
   for (let i = 0; i < SPANS_PER_REQUEST; i++) {
@@ -45,10 +97,7 @@ function makeRequest(seq: number): Buffer {
       status: { code: i % 50 === 0 ? 2 : 0 },
     });
   }
-  const message = ExportTraceServiceRequest.create({
-    resourceSpans: [{ resource: { attributes: [str("service.name", "bench-app")] }, scopeSpans: [{ spans }] }],
-  });
-  return zlib.gzipSync(ExportTraceServiceRequest.encode(message).finish());
+  return encode(spans);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -115,6 +164,9 @@ async function main(): Promise<void> {
   const status = fs.readFileSync(`/proc/${collector.pid}/status`, "utf8");
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const stored = Number((await db.pool.query("SELECT count(*) FROM spans")).rows[0].count);
+  const settled = (await db.pool.query<{ tasks: number; dirty: number }>(
+    "SELECT (SELECT count(*)::int FROM tasks) AS tasks, (SELECT count(*)::int FROM dirty_traces) AS dirty",
+  )).rows[0]!;
   collector.kill("SIGTERM");
   await new Promise((r) => collector.once("exit", r));
   await bench.drop();
@@ -123,6 +175,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     seconds: Number(elapsedS.toFixed(1)),
     concurrency,
+    shape,
     spansPerRequest: SPANS_PER_REQUEST,
     avgGzipRequestBytes: Math.round(gzBytes),
     acknowledgedSpans: sent,
@@ -134,6 +187,8 @@ async function main(): Promise<void> {
     throttledRequests: throttled,
     failedRequests: errors,
     collectorPeakRssMb: Math.round(peakRssMb),
+    tasksSettledAtIngest: settled.tasks,
+    tracesQueuedForSettlement: settled.dirty,
   };
   console.log(JSON.stringify(result, null, 2));
 }

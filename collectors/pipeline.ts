@@ -2,7 +2,7 @@ import type { Db } from "../server/db/client.ts";
 import { insertGpuSamples, type GpuSampleRow } from "../server/db/bulk/insert-gpu-samples.ts";
 import type { SpanRow } from "../server/db/bulk/insert-spans.ts";
 import { getEnv } from "../server/env.ts";
-import { storeSpanBatch } from "../server/services/settlement/store-span-batch.ts";
+import { storeSpanBatchDurably } from "../server/services/settlement/store-span-batch.ts";
 import { withTransaction } from "../server/db/transaction.ts";
 import type { LlmUsage } from "../server/domain/ingest/types.ts";
 import { normalizeGpuMetrics } from "../server/domain/normalize/normalize-gpu-metrics.ts";
@@ -36,7 +36,7 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 2,
     flush: async (rows) => {
-      await withTransaction(db.pool, (client) => storeSpanBatch(client, rows, { loopCallThreshold }));
+      await storeSpanBatchDurably(db.pool, rows, { loopCallThreshold });
     },
   });
   const gpuWriter = new BatchWriter<GpuSampleRow>({

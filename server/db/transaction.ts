@@ -6,7 +6,12 @@ import type pg from "pg";
  * pg emits 'error' on the client, which would crash the process unhandled. We listen for it and hand the
  * broken client back to the pool as such, so it is discarded instead of reused.
  */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  /** Statements (e.g. SET LOCAL) sent with BEGIN in one round trip. */
+  options: { setup?: string } = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (error: Error) => {
@@ -14,7 +19,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
   };
   client.on("error", onError);
   try {
-    await client.query("BEGIN");
+    await client.query(options.setup ? `BEGIN; ${options.setup}` : "BEGIN");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

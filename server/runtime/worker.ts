@@ -6,6 +6,7 @@ import { deliverOutbox } from "../services/alerts/deliver-outbox.ts";
 import { evaluateAllOrgs } from "../services/alerts/evaluate-all-orgs.ts";
 import { pruneDeliveryLog } from "../services/alerts/prune-delivery-log.ts";
 import { queueWeeklyDigests } from "../services/alerts/weekly-digest.ts";
+import { RollupPacer } from "../domain/costs/rollup-pacing.ts";
 import { getEnv } from "../env.ts";
 import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
 import { createEmbeddedMaintenance } from "../services/maintenance/maintain-embedded-database.ts";
@@ -27,6 +28,9 @@ export async function drainFor(batch: () => Promise<number>, isStopping: () => b
   return done;
 }
 
+// One per process: it remembers how long each hot hour's last recompute took (rollup-pacing.ts).
+const rollupPacer = new RollupPacer();
+
 /** Background jobs of the worker role: settle traces into tasks and roll hours up; evaluate alerts; deliver them. */
 export const DEFAULT_JOBS: WorkerJob[] = [
   {
@@ -38,7 +42,7 @@ export const DEFAULT_JOBS: WorkerJob[] = [
     // unbounded settle loop kept the rollups (what every dashboard reads) from ever being recomputed.
     run: async (db, isStopping) => {
       await drainFor(() => settleDirtyTraces({ db }), isStopping, STAGE_BUDGET_MS);
-      await drainFor(() => processDirtyHours({ db }), isStopping, STAGE_BUDGET_MS);
+      await drainFor(() => processDirtyHours({ db, pacer: rollupPacer }), isStopping, STAGE_BUDGET_MS);
     },
   },
   // Closed days' prompt medians (readers take any day not yet computed from the raw spans, so a slow pace only costs

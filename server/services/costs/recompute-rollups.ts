@@ -1,3 +1,4 @@
+import type { RollupPacer } from "../../domain/costs/rollup-pacing.ts";
 import type { Db } from "../../db/client.ts";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -67,19 +68,26 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
 }
 
 /**
- * Takes up to `limit` dirty org-hours and recomputes them. An hour re-dirtied while it was being computed
- * keeps its mark (marked_at moved on), so nothing is lost to the race.
+ * Takes up to `limit` dirty org-hours and recomputes them; returns how many it recomputed. An hour re-dirtied while
+ * it was being computed keeps its mark (marked_at moved on), so nothing is lost to the race. With a `pacer`, an hour
+ * recomputed a moment ago waits its turn (rollup-pacing.ts): it stays marked, so it is recomputed once due.
  */
-export async function processDirtyHours({ db, limit = 50 }: { db: Db; limit?: number }): Promise<number> {
+export async function processDirtyHours({ db, limit = 50, pacer, nowMs = Date.now }: { db: Db; limit?: number; pacer?: RollupPacer; nowMs?: () => number }): Promise<number> {
   const { rows } = await db.pool.query<{ org_id: string; hour: Date; marked_at: Date }>(
     "SELECT org_id, hour, marked_at FROM dirty_hours ORDER BY marked_at LIMIT $1",
-    [limit],
+    [limit + (pacer?.size ?? 0)], // room for the hours held back
   );
+  let done = 0;
   for (const row of rows) {
+    if (done === limit) break;
+    if (pacer && !pacer.isDue(row.org_id, row.hour.getTime(), nowMs())) continue;
+    const startedMs = nowMs();
     await recomputeRollupHour({ db, orgId: row.org_id, hour: row.hour });
     await db.pool.query("DELETE FROM dirty_hours WHERE org_id = $1 AND hour = $2 AND marked_at = $3", [row.org_id, row.hour, row.marked_at]);
+    pacer?.record(row.org_id, row.hour.getTime(), startedMs, nowMs());
+    done++;
   }
-  return rows.length;
+  return done;
 }
 
 /** Marks org-hours for recomputation (idempotent; a re-mark moves marked_at forward). */

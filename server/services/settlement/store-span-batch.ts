@@ -1,10 +1,17 @@
 import type pg from "pg";
 import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
+import { withTransaction } from "../../db/transaction.ts";
 import { insertTasks, markDirtyHours, markDirtyTraces } from "../../db/bulk/insert-tasks.ts";
 import { planIngestSettlement, type IngestSettlementGroup } from "../../domain/settlement/settle-at-ingest.ts";
 
 export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
+
+/** Stores one ingest batch in a transaction of its own (see storeSpanBatch); resolves once it is committed. */
+export function storeSpanBatchDurably(pool: pg.Pool, rows: SpanRow[], options: { loopCallThreshold: number }): Promise<StoreSpanBatchResult> {
+  // Every statement of the batch is a lookup by key; the plan settings travel with BEGIN (one round trip less).
+  return withTransaction(pool, (client) => storeSpanBatch(client, rows, options), { setup: KEY_LOOKUP_PLANS_ONLY });
+}
 
 /**
  * Stores one ingest batch inside the caller's transaction, exactly once, and settles at once the traces it holds
@@ -24,7 +31,6 @@ export async function storeSpanBatch(
   rows: SpanRow[],
   options: { loopCallThreshold: number },
 ): Promise<StoreSpanBatchResult> {
-  await client.query(KEY_LOOKUP_PLANS_ONLY); // every statement below is a lookup by key
   const plan = planIngestSettlement(rows, options);
   const drop = (group: IngestSettlementGroup) => {
     for (const indexes of group.rowsByTrace.values()) for (const i of indexes) plan.resolutions[i] = null;

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SpanRow } from "../../../server/db/bulk/insert-spans.ts";
 import type { Db } from "../../../server/db/client.ts";
-import { withTransaction } from "../../../server/db/transaction.ts";
+import { KEY_LOOKUP_PLANS_ONLY } from "../../../server/db/key-lookup-plans.ts";
 import { getEnv } from "../../../server/env.ts";
-import { storeSpanBatch } from "../../../server/services/settlement/store-span-batch.ts";
+import { storeSpanBatch, storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
@@ -14,7 +14,7 @@ const OPTIONS = { loopCallThreshold: getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD };
 type S = ReturnType<typeof span>;
 const rows = (orgId: string, spans: S[], costUsd: string | null = "0.000210000000"): SpanRow[] =>
   spans.map((s) => ({ orgId, span: s, costUsd: s.llm ? costUsd : null, priceRef: s.llm && costUsd ? "catalog" : null }));
-const store = (db: Db, batch: SpanRow[]) => withTransaction(db.pool, (client) => storeSpanBatch(client, batch, OPTIONS));
+const store = (db: Db, batch: SpanRow[]) => storeSpanBatchDurably(db.pool, batch, OPTIONS);
 
 /** A root carrying the task context with `calls` model calls under it (the first fails and is retried). */
 function trace(atMs: number, calls: number, o: { taskId?: string; outcome?: "success" | "failure"; traceId?: string } = {}): S[] {
@@ -141,8 +141,8 @@ describe("settlement at ingest: traces a batch holds whole are settled in the in
     const a = await db.pool.connect();
     const b = await db.pool.connect();
     try {
-      await a.query("BEGIN");
-      await b.query("BEGIN");
+      await a.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}`);
+      await b.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}`);
       expect(await storeSpanBatch(a, rows(org.id, partA), OPTIONS)).toMatchObject({ settledTraces: 1 });
       const second = storeSpanBatch(b, rows(org.id, partB), OPTIONS); // waits on A's task row
       await new Promise((r) => setTimeout(r, 200));
