@@ -103,10 +103,15 @@ export function settleTraces(spans: SettleSpan[], options: { loopCallThreshold: 
   }
   markRetries(spans, resolutions);
 
+  // Members in one order whatever order the spans came in (a batch at ingest, or read back from storage), so the
+  // task's first root, the latest explicit outcome and the primary model break ties the same way on both paths.
+  const ordered = [...spans].sort((a, b) => a.startMs - b.startMs || cmp(a.traceId, b.traceId) || cmp(a.spanId, b.spanId));
   const groups = new Map<string, SettleSpan[]>();
-  for (const s of spans) {
+  for (const s of ordered) {
     const key = resolutions.get(s)!.taskKey;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const members = groups.get(key);
+    if (members) members.push(s);
+    else groups.set(key, [s]);
   }
   const tasks: SettledTask[] = [];
   for (const [taskKey, members] of groups) {
@@ -114,6 +119,8 @@ export function settleTraces(spans: SettleSpan[], options: { loopCallThreshold: 
   }
   return { spans: [...resolutions.values()], tasks };
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function markRetries(spans: SettleSpan[], resolutions: Map<SettleSpan, SpanResolution>): void {
   const siblings = new Map<string, SettleSpan[]>();

@@ -50,6 +50,7 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
     if (changedTraces.length > 0) {
       await client.query(
         `INSERT INTO dirty_traces (org_id, trace_id, marked_at) SELECT $1, t, clock_timestamp() FROM unnest($2::text[]) AS t
+         ORDER BY t -- the lock order of every dirty_traces writer
          ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
         [orgId, changedTraces],
       );

@@ -132,6 +132,7 @@ export async function repriceCalls({ ctx, provider, model, from, to }: { ctx: Or
         );
         await ctx.db.pool.query(
           `INSERT INTO dirty_traces (org_id, trace_id, marked_at) SELECT $1, t, clock_timestamp() FROM (SELECT DISTINCT unnest($2::text[]) AS t) d
+           ORDER BY t -- the lock order of every dirty_traces writer
            ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
           [ctx.org.id, updates.map((u) => u.traceId)],
         );

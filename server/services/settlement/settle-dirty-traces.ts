@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Db } from "../../db/client.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
+import { lockOrgForSettler } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { getEnv } from "../../env.ts";
 import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
@@ -30,6 +31,7 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
     // Every statement below is a lookup by key (spans' and tasks' primary keys, spans(org_id, task_id), dirty_*),
     // so an index nested loop is always the right plan, however stale the statistics (key-lookup-plans.ts).
     await client.query(KEY_LOOKUP_PLANS_ONLY);
+    await lockOrgForSettler(client, orgId); // wait for ingest batches of this org that settle traces themselves
     const traceIds = await withTaskSiblings(client, orgId, marked.map((m) => m.trace_id));
     const spans = await loadSpans(client, orgId, traceIds);
     const { spans: resolved, tasks } = settleTraces(spans, { loopCallThreshold: getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD });
@@ -48,12 +50,14 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
     const removed = await deleteTasksOfTraces(client, orgId, traceIds, spans);
     await insertTasks(client, orgId, tasks, "replace");
     const hours = [...spans.map((s) => s.startMs), ...tasks.map((t) => t.startMs), ...removed.rows.map((r) => r.start_time.getTime())];
-    await markDirtyHours(client, orgId, hours);
+    // dirty_traces before dirty_hours, keys sorted: the lock order of every writer of these queues (ingest too).
+    const done = [...marked].sort((a, b) => (a.trace_id < b.trace_id ? -1 : a.trace_id > b.trace_id ? 1 : 0));
     await client.query(
       `DELETE FROM dirty_traces d USING unnest($2::text[], $3::timestamptz[]) AS m(trace_id, marked_at)
        WHERE d.org_id = $1 AND d.trace_id = m.trace_id AND d.marked_at = m.marked_at`,
-      [orgId, marked.map((m) => m.trace_id), marked.map((m) => m.marked_at)],
+      [orgId, done.map((m) => m.trace_id), done.map((m) => m.marked_at)],
     );
+    await markDirtyHours(client, orgId, hours);
   });
 }
 
@@ -65,7 +69,7 @@ async function settleOrgTraces(db: Db, orgId: string, marked: Marked[]): Promise
  * lookup per trace was fast only while the table's statistics were fresh — bench/settlement.ts, bench/soak.ts.)
  */
 async function deleteTasksOfTraces(client: pg.PoolClient, orgId: string, traceIds: string[], spans: SettleSpan[]) {
-  const keys = [...new Set([...traceIds, ...spans.map((s) => s.taskId).filter((id): id is string => id !== null && id !== "")])];
+  const keys = [...new Set([...traceIds, ...spans.map((s) => s.taskId).filter((id): id is string => id !== null && id !== "")])].sort();
   return client.query<{ start_time: Date }>(
     "DELETE FROM tasks USING unnest($2::text[]) AS k WHERE tasks.org_id = $1 AND tasks.task_key = k RETURNING tasks.start_time",
     [orgId, keys],

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
+import { lockOrgsForIngestSettlement } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { insertTasks, markDirtyHours, markDirtyTraces } from "../../db/bulk/insert-tasks.ts";
 import { planIngestSettlement, type IngestSettlementGroup } from "../../domain/settlement/settle-at-ingest.ts";
@@ -22,6 +23,8 @@ export function storeSpanBatchDurably(pool: pg.Pool, rows: SpanRow[], options: {
  * 2. every one of its spans is new (a re-sent or concurrently sent copy inserts nothing);
  * 3. every one of its tasks is new: the task rows are inserted with ON CONFLICT DO NOTHING, so of two batches that
  *    each hold part of one task (committed or not), only one can claim it.
+ * The org's settlement lock (settlement-lock.ts, shared) keeps the worker's settler from settling the same traces
+ * from a partial view while this transaction is open.
  * A group that fails a check falls back to the settler, which rebuilds its traces (and any task row claimed here)
  * from everything stored; the resolutions written with its spans are then overwritten. A part of a trace without
  * model calls claims nothing, so it never settles at ingest: the settler sees it together with the rest.
@@ -37,6 +40,7 @@ export async function storeSpanBatch(
   };
 
   let groups = plan.groups;
+  await lockOrgsForIngestSettlement(client, groups.map((g) => g.orgId));
   if (groups.length > 0) {
     const stored = await groupsWithStoredHistory(client, groups);
     for (const g of groups) if (stored.has(g)) drop(g);
@@ -55,7 +59,7 @@ export async function storeSpanBatch(
   const complete = groups.filter((g) =>
     [...g.rowsByTrace].every(([traceId, indexes]) => newSpansPerTrace.get(`${g.orgId}\u0000${traceId}`) === indexes.length),
   );
-  for (const [orgId, orgGroups] of groupByOrg(complete)) {
+  for (const [orgId, orgGroups] of groupByOrg(complete)) { // orgs in sorted order: one lock order for all writers
     const claimed = new Set(await insertTasks(client, orgId, orgGroups.flatMap((g) => g.tasks), "claim"));
     for (const g of orgGroups) {
       if (g.tasks.every((t) => claimed.has(t.taskKey))) for (const traceId of g.traceIds) settled.add(`${orgId}\u0000${traceId}`);
@@ -82,7 +86,7 @@ export async function storeSpanBatch(
     for (const t of g.tasks) hours.push(t.startMs);
     hoursByOrg.set(g.orgId, hours);
   }
-  for (const [orgId, hours] of hoursByOrg) await markDirtyHours(client, orgId, hours);
+  for (const orgId of [...hoursByOrg.keys()].sort()) await markDirtyHours(client, orgId, hoursByOrg.get(orgId)!);
   return { insertedSpans: inserted.length, settledTraces: settled.size, dirtyTraces: dirty.length };
 }
 
@@ -111,6 +115,7 @@ async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSett
   return result;
 }
 
+/** Groups per org, orgs in sorted order (concurrent batches then lock rows of several orgs in one order). */
 function groupByOrg(groups: IngestSettlementGroup[]): Map<string, IngestSettlementGroup[]> {
   const byOrg = new Map<string, IngestSettlementGroup[]>();
   for (const g of groups) {
@@ -118,5 +123,5 @@ function groupByOrg(groups: IngestSettlementGroup[]): Map<string, IngestSettleme
     if (list) list.push(g);
     else byOrg.set(g.orgId, [g]);
   }
-  return byOrg;
+  return new Map([...byOrg].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

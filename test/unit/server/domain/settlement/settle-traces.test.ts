@@ -88,3 +88,18 @@ describe("settleTraces", () => {
     expect(tasks[0]).toMatchObject({ calls: 1, unpricedCalls: 1, costUsd: "0.000000000000" });
   });
 });
+
+describe("settleTraces is independent of input order", () => {
+  it("gives the same tasks for the same spans in any order (ingest and the settler list them differently)", () => {
+    const spans: SettleSpan[] = [
+      { ...base, traceId: "b", spanId: "rb", taskId: "job", feature: "checkout", startMs: 5 },
+      call({ traceId: "b", spanId: "cb", parentSpanId: "rb", startMs: 6, endMs: 50, taskOutcome: "failure" }),
+      { ...base, traceId: "a", spanId: "ra", taskId: "job", feature: "support", startMs: 5 },
+      call({ traceId: "a", spanId: "ca", parentSpanId: "ra", startMs: 6, endMs: 50, taskOutcome: "success", model: "gpt-4.1" }),
+    ];
+    const forward = settleTraces(spans, { loopCallThreshold: 10 }).tasks;
+    const backward = settleTraces([...spans].reverse(), { loopCallThreshold: 10 }).tasks;
+    expect(backward).toEqual(forward);
+    expect(forward[0]).toMatchObject({ taskKey: "job", feature: "support" }); // first root by (start, trace id)
+  });
+});
