@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 
 // Advisory lock class of "settling this org's traces" (two-key form: (hashtext(org_id), class)).
 const SETTLE_LOCK_CLASS = 0x5e771e;
@@ -12,11 +12,19 @@ const SETTLE_LOCK_CLASS = 0x5e771e;
  * second sees the other's committed spans. Both take it first in their transaction, before any row lock.
  */
 export async function lockOrgsForIngestSettlement(client: pg.PoolClient, orgIds: string[]): Promise<void> {
-  if (orgIds.length === 0) return;
-  await client.query(
-    `SELECT pg_advisory_xact_lock_shared(hashtext(o), ${SETTLE_LOCK_CLASS}) FROM unnest($1::text[]) AS o ORDER BY o`,
-    [[...new Set(orgIds)].sort()],
-  );
+  const sql = ingestSettlementLockSql(orgIds);
+  if (sql) await client.query(sql);
+}
+
+/**
+ * The same as one SQL string, to send with BEGIN in one round trip (the lock must be its own statement before the
+ * batch's reads: a statement's snapshot is taken before it waits for a lock). Org ids come from our database (the
+ * ingest key's org), quoted as literals all the same.
+ */
+export function ingestSettlementLockSql(orgIds: string[]): string | null {
+  if (orgIds.length === 0) return null;
+  const literals = [...new Set(orgIds)].sort().map((o) => pg.escapeLiteral(o));
+  return `SELECT pg_advisory_xact_lock_shared(hashtext(o), ${SETTLE_LOCK_CLASS}) FROM unnest(ARRAY[${literals.join(", ")}]::text[]) AS o ORDER BY o`;
 }
 
 export async function lockOrgForSettler(client: pg.PoolClient, orgId: string): Promise<void> {

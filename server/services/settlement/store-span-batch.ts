@@ -1,17 +1,21 @@
 import type pg from "pg";
 import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
-import { lockOrgsForIngestSettlement } from "../../db/settlement-lock.ts";
+import { ingestSettlementLockSql, lockOrgsForIngestSettlement } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { insertTasks, markDirtyHours, markDirtyTraces } from "../../db/bulk/insert-tasks.ts";
-import { planIngestSettlement, type IngestSettlementGroup } from "../../domain/settlement/settle-at-ingest.ts";
+import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlementPlan } from "../../domain/settlement/settle-at-ingest.ts";
 
 export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
 
 /** Stores one ingest batch in a transaction of its own (see storeSpanBatch); resolves once it is committed. */
 export function storeSpanBatchDurably(pool: pg.Pool, rows: SpanRow[], options: { loopCallThreshold: number }): Promise<StoreSpanBatchResult> {
-  // Every statement of the batch is a lookup by key; the plan settings travel with BEGIN (one round trip less).
-  return withTransaction(pool, (client) => storeSpanBatch(client, rows, options), { setup: KEY_LOOKUP_PLANS_ONLY });
+  // Every statement of the batch is a lookup by key; the plan settings and the settlement lock travel with BEGIN,
+  // one round trip for all three.
+  const plan = planIngestSettlement(rows, options);
+  const lock = ingestSettlementLockSql(plan.groups.map((g) => g.orgId));
+  const setup = lock ? `${KEY_LOOKUP_PLANS_ONLY}; ${lock}` : KEY_LOOKUP_PLANS_ONLY;
+  return withTransaction(pool, (client) => storeSpanBatch(client, rows, options, { plan, orgsLocked: true }), { setup });
 }
 
 /**
@@ -33,14 +37,16 @@ export async function storeSpanBatch(
   client: pg.PoolClient,
   rows: SpanRow[],
   options: { loopCallThreshold: number },
+  /** The batch's plan, when the caller made it and took its orgs' settlement locks already (storeSpanBatchDurably). */
+  prepared?: { plan: IngestSettlementPlan; orgsLocked: true },
 ): Promise<StoreSpanBatchResult> {
-  const plan = planIngestSettlement(rows, options);
+  const plan = prepared?.plan ?? planIngestSettlement(rows, options);
   const drop = (group: IngestSettlementGroup) => {
     for (const indexes of group.rowsByTrace.values()) for (const i of indexes) plan.resolutions[i] = null;
   };
 
   let groups = plan.groups;
-  await lockOrgsForIngestSettlement(client, groups.map((g) => g.orgId));
+  if (!prepared) await lockOrgsForIngestSettlement(client, groups.map((g) => g.orgId));
   if (groups.length > 0) {
     const stored = await groupsWithStoredHistory(client, groups);
     for (const g of groups) if (stored.has(g)) drop(g);
