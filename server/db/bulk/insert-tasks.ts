@@ -45,28 +45,3 @@ export async function insertTasks(client: pg.PoolClient, orgId: string, tasks: S
   const { rows } = await client.query<{ task_key: string }>(sql, [orgId, ...taskArrays(tasks)]);
   return rows.map((r) => r.task_key);
 }
-
-/** Marks the UTC hours holding these instants (epoch ms) for rollup; a mark taken meanwhile is renewed, not lost. */
-export async function markDirtyHours(client: pg.PoolClient, orgId: string, instantsMs: number[]): Promise<void> {
-  if (instantsMs.length === 0) return;
-  await client.query(
-    `INSERT INTO dirty_hours (org_id, hour, marked_at)
-     SELECT $1, hour, clock_timestamp()
-     FROM (SELECT DISTINCT date_trunc('hour', 'epoch'::timestamptz + h * interval '1 millisecond', 'UTC') AS hour FROM unnest($2::int8[]) AS h) d
-     ORDER BY hour -- concurrent writers lock the rows in one order, so they wait for each other instead of deadlocking
-     ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-    [orgId, instantsMs.map(Math.floor)],
-  );
-}
-
-/** Marks traces for (re-)settlement from stored spans. */
-export async function markDirtyTraces(client: pg.PoolClient, keys: { orgId: string; traceId: string }[]): Promise<void> {
-  if (keys.length === 0) return;
-  await client.query(
-    `INSERT INTO dirty_traces (org_id, trace_id, marked_at)
-     SELECT o, t, clock_timestamp() FROM unnest($1::text[], $2::text[]) AS u(o, t)
-     ORDER BY o, t
-     ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
-    [keys.map((k) => k.orgId), keys.map((k) => k.traceId)],
-  );
-}

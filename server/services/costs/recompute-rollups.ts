@@ -1,4 +1,5 @@
 import type { RollupPacer } from "../../domain/costs/rollup-pacing.ts";
+import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
 import type { Db } from "../../db/client.ts";
 import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -48,12 +49,7 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext(date_trunc('day', $2::timestamptz, 'UTC')::text))", [orgId, hour]);
     const changedTraces = await recomputePoolHours(client, orgId, hour);
     if (changedTraces.length > 0) {
-      await client.query(
-        `INSERT INTO dirty_traces (org_id, trace_id, marked_at) SELECT $1, t, clock_timestamp() FROM unnest($2::text[]) AS t
-         ORDER BY t -- the lock order of every dirty_traces writer
-         ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
-        [orgId, changedTraces],
-      );
+      await markDirtyTraces(client, changedTraces.map((traceId) => ({ orgId, traceId })));
     }
     await invalidatePromptDay(client, orgId, hour);
     for (const d of DAILY) await client.query(d.subtractHour, [orgId, hour]);
@@ -93,11 +89,5 @@ export async function processDirtyHours({ db, limit = 50, pacer, nowMs = Date.no
 
 /** Marks org-hours for recomputation (idempotent; a re-mark moves marked_at forward). */
 export async function markHoursDirty({ db, orgId, hours }: { db: Db; orgId: string; hours: Date[] }): Promise<void> {
-  if (hours.length === 0) return;
-  await db.pool.query(
-    `INSERT INTO dirty_hours (org_id, hour, marked_at)
-     SELECT $1, hour, clock_timestamp() FROM (SELECT DISTINCT date_trunc('hour', h, 'UTC') AS hour FROM unnest($2::timestamptz[]) AS h) d
-     ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-    [orgId, hours],
-  );
+  await markDirtyHours(db.pool, orgId, hours.map((h) => h.getTime()));
 }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { z } from "zod";
+import { markDirtyHours } from "../../db/bulk/mark-dirty.ts";
 import type { Db } from "../../db/client.ts";
 import { insertGpuSamples } from "../../db/bulk/insert-gpu-samples.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -52,12 +53,7 @@ export async function scrapeDueTargets({ db, nowMs = Date.now(), fetchImpl = fet
       await withTransaction(db.pool, async (client) => {
         const inserted = await insertGpuSamples(client, samples.map((sample) => ({ orgId: t.orgId, sample })));
         if (inserted.length) {
-          await client.query(
-            `INSERT INTO dirty_hours (org_id, hour, marked_at)
-             SELECT $1, hour, clock_timestamp() FROM (SELECT DISTINCT date_trunc('hour', h, 'UTC') AS hour FROM unnest($2::timestamptz[]) AS h) d
-             ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-            [t.orgId, inserted.map((r) => r.time)],
-          );
+          await markDirtyHours(client, t.orgId, inserted.map((r) => r.time.getTime()));
         }
       });
       out.samples += samples.length;

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import Decimal from "decimal.js";
 import { z } from "zod";
+import { markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
 import { actorUserId, requirePermission, type OrgContext } from "../org-context.ts";
 import { catalogProviderId } from "../../domain/pricing/call-cost.ts";
@@ -130,12 +131,7 @@ export async function repriceCalls({ ctx, provider, model, from, to }: { ctx: Or
            UPDATE spans s SET cost_usd = u.cost, price_ref = u.ref FROM u WHERE s.org_id = $1 AND s.trace_id = u.trace_id AND s.span_id = u.span_id`,
           [ctx.org.id, updates.map((u) => u.traceId), updates.map((u) => u.spanId), updates.map((u) => u.cost), updates.map((u) => u.ref)],
         );
-        await ctx.db.pool.query(
-          `INSERT INTO dirty_traces (org_id, trace_id, marked_at) SELECT $1, t, clock_timestamp() FROM (SELECT DISTINCT unnest($2::text[]) AS t) d
-           ORDER BY t -- the lock order of every dirty_traces writer
-           ON CONFLICT (org_id, trace_id) DO UPDATE SET marked_at = excluded.marked_at`,
-          [ctx.org.id, updates.map((u) => u.traceId)],
-        );
+        await markDirtyTraces(ctx.db.pool, updates.map((u) => ({ orgId: ctx.org.id, traceId: u.traceId })));
         count += updates.length;
       }
       const last = rows.at(-1)!;

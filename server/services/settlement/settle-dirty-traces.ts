@@ -5,7 +5,8 @@ import { lockOrgForSettler } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { getEnv } from "../../env.ts";
 import { settleTraces, type SettleSpan } from "../../domain/settlement/settle-traces.ts";
-import { insertTasks, markDirtyHours } from "../../db/bulk/insert-tasks.ts";
+import { insertTasks } from "../../db/bulk/insert-tasks.ts";
+import { markDirtyHours } from "../../db/bulk/mark-dirty.ts";
 
 export const SETTLE_DELAY_MS = 2_000; // let a trace's spans (exported in several batches) arrive first
 

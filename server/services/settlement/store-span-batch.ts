@@ -3,7 +3,8 @@ import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
 import { ingestSettlementLockSql, lockOrgsForIngestSettlement } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { insertTasks, markDirtyHours, markDirtyTraces } from "../../db/bulk/insert-tasks.ts";
+import { insertTasks } from "../../db/bulk/insert-tasks.ts";
+import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
 import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlementPlan } from "../../domain/settlement/settle-at-ingest.ts";
 
 export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
