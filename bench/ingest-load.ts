@@ -19,6 +19,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "../collectors/decode/proto-schema.ts";
 import { createBenchDatabase } from "./lib/bench-database.ts";
+import { startCpuSplit } from "./lib/cpu-split.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 
@@ -100,6 +101,14 @@ function makeSpansRequest(seq: number): Buffer {
   return encode(spans);
 }
 
+/** Server-wide WAL position (bytes) and checkpoints so far: how much WAL the run wrote, how often it checkpointed. */
+async function walAndCheckpoints(db: { pool: { query: (sql: string) => Promise<{ rows: any[] }> } }): Promise<{ lsnBytes: number; checkpoints: number }> {
+  const { rows } = await db.pool.query(
+    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS lsn, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)::int AS cp",
+  );
+  return { lsnBytes: Number(rows[0].lsn), checkpoints: Number(rows[0].cp) };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -113,7 +122,7 @@ async function main(): Promise<void> {
 
   const collector = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve", "--role", "collector"], {
     env: { ...process.env, DATABASE_URL: url.toString(), BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", OTLP_HTTP_PORT: String(PORT), OTLP_GRPC_PORT: String(PORT + 1), INFERLEDGER_DEMO: "0" },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_COLLECTOR_STDOUT ? "inherit" : "ignore", "inherit"],
   });
   for (let i = 0; i < 100; i++) {
     try {
@@ -136,6 +145,9 @@ async function main(): Promise<void> {
   let rejected = 0;
   let throttled = 0;
   let next = 0;
+  console.error(`sending for ${seconds} s…`);
+  const endCpuSplit = startCpuSplit(collector.pid!);
+  const wal0 = await walAndCheckpoints(db);
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -161,6 +173,8 @@ async function main(): Promise<void> {
     }),
   );
   const elapsedS = (performance.now() - started) / 1000;
+  const cpu = endCpuSplit();
+  const wal1 = await walAndCheckpoints(db);
   const status = fs.readFileSync(`/proc/${collector.pid}/status`, "utf8");
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const stored = Number((await db.pool.query("SELECT count(*) FROM spans")).rows[0].count);
@@ -189,6 +203,15 @@ async function main(): Promise<void> {
     collectorPeakRssMb: Math.round(peakRssMb),
     tasksSettledAtIngest: settled.tasks,
     tracesQueuedForSettlement: settled.dirty,
+    // CPU seconds per group during the load window (2 cores = 2 × seconds available).
+    ...cpu,
+    walBytesPerSpan: Math.round((wal1.lsnBytes - wal0.lsnBytes) / stored), // server-wide, other databases included
+    checkpoints: wal1.checkpoints - wal0.checkpoints,
+    cpuMsPer1kSpans: {
+      collector: Number(((cpu.collectorCpuS * 1e6) / stored).toFixed(1)),
+      postgres: Number(((cpu.postgresCpuS * 1e6) / stored).toFixed(1)),
+      loadGenerator: Number(((cpu.loadGeneratorCpuS * 1e6) / stored).toFixed(1)),
+    },
   };
   console.log(JSON.stringify(result, null, 2));
 }

@@ -4,6 +4,7 @@ import type { SpanRow } from "../server/db/bulk/insert-spans.ts";
 import { getEnv } from "../server/env.ts";
 import { storeSpanBatchDurably } from "../server/services/settlement/store-span-batch.ts";
 import { withTransaction } from "../server/db/transaction.ts";
+import { InsertModePolicy } from "../server/domain/ingest/insert-mode-policy.ts";
 import type { LlmUsage } from "../server/domain/ingest/types.ts";
 import { normalizeGpuMetrics } from "../server/domain/normalize/normalize-gpu-metrics.ts";
 import { normalizeSpans } from "../server/domain/normalize/normalize-spans.ts";
@@ -23,20 +24,21 @@ export const NO_PRICES: Pricer = { price: () => null };
 export type IngestConsumer = OtlpConsumer & { drain: () => Promise<void>; pendingSpans: () => number };
 
 /**
- * decode → normalize → price → store once. Spans go through a batching writer: one multi-row INSERT … ON CONFLICT
- * DO NOTHING per batch, in the same transaction as settling the traces the batch holds whole and marking the others
+ * decode → normalize → price → store once. Spans go through a batching writer: one multi-row INSERT per batch (first
+ * without ON CONFLICT, again with DO NOTHING if a span was stored before: store-span-batch.ts), in the same transaction as settling the traces the batch holds whole and marking the others
  * for the settler (store-span-batch.ts), so a re-sent batch changes nothing and an acknowledged batch is durable.
  */
 export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer; rateLimiter?: KeyRateLimiter }): IngestConsumer {
   const { db } = settings;
   const pricer = settings.pricer ?? NO_PRICES;
   const loopCallThreshold = getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD;
+  const insertPolicy = new InsertModePolicy();
   const spanWriter = new BatchWriter<SpanRow>({
     maxBatchRows: 4000,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 2,
     flush: async (rows) => {
-      await storeSpanBatchDurably(db.pool, rows, { loopCallThreshold });
+      await storeSpanBatchDurably(db.pool, rows, { loopCallThreshold, insertPolicy });
     },
   });
   const gpuWriter = new BatchWriter<GpuSampleRow>({

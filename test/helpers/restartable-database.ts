@@ -67,8 +67,11 @@ function asServerUser(): { wrap: (bin: string, args: string[]) => [string, strin
   }
 }
 
-/** A second PostgreSQL cluster in a temp dir on a free loopback port (trust auth, user postgres). Null if impossible here. */
-export async function startThrowawayPostgres(): Promise<RestartableDatabase | null> {
+/**
+ * A second PostgreSQL cluster in a temp dir on a free loopback port (trust auth, user postgres). Null if impossible here.
+ * `settings` are extra server settings (`-c name=value`), e.g. bench/tuned-postgres.ts's production-like ones.
+ */
+export async function startThrowawayPostgres(options: { settings?: Record<string, string> } = {}): Promise<RestartableDatabase | null> {
   const bin = findPostgresBinaries();
   const user = asServerUser();
   if (!bin || !user) return null;
@@ -82,7 +85,8 @@ export async function startThrowawayPostgres(): Promise<RestartableDatabase | nu
   };
   await exec("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   // Own socket dir and loopback only: nothing collides with the shared server's socket or port.
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=50`;
+  const extra = Object.entries(options.settings ?? {}).map(([name, value]) => ` -c ${name}=${value}`).join("");
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=50${extra}`;
   const start = async () => {
     await exec("pg_ctl", ["-D", dataDir, "-o", serverOptions, "-l", path.join(dir, "server.log"), "-w", "-t", "30", "start"]);
   };

@@ -28,16 +28,33 @@ const selectList = COLUMNS.map(([name]) =>
 const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
 
 /**
- * One statement per batch: INSERT … SELECT FROM unnest(column arrays) ON CONFLICT DO NOTHING. The primary key
- * (org, trace, span) makes re-sent spans no-ops; RETURNING tells which rows were new (their traces are marked for
- * settlement). Only the keys: parsing a returned timestamp per span cost 1.6 % of the collector's CPU (bench/RESULTS.md).
+ * One statement per batch: INSERT … SELECT FROM unnest(column arrays). The primary key (org, trace, span) makes a
+ * span stored once; RETURNING tells which rows were new (their traces are marked for settlement). Only the keys:
+ * parsing a returned timestamp per span cost 1.6 % of the collector's CPU (bench/RESULTS.md).
+ *
+ * Two forms. `dedupe` (ON CONFLICT DO NOTHING) skips spans stored before: re-sent ones are no-ops. `fresh` has no
+ * ON CONFLICT clause and fails on the first stored span (unique_violation on spans_pkey, see isSpanKeyConflict):
+ * the caller rolls back and retries with `dedupe`. Why both: ON CONFLICT makes PostgreSQL probe the primary key
+ * for every row before inserting it and then descend the same btree again to insert, while a plain INSERT checks
+ * uniqueness during its one descent — the probe was ~15 % of PostgreSQL's CPU per ingested span (perf, RESULTS.md).
  */
-export const INSERT_SPANS_SQL = `
+function insertSpansSql(mode: InsertSpansMode): string {
+  return `
 INSERT INTO spans (${targetColumns.join(", ")})
 SELECT ${selectList.join(", ")}
 FROM unnest(${unnestArgs.join(", ")}) AS t(${COLUMNS.map(([n]) => n).join(", ")})
-ON CONFLICT (org_id, trace_id, span_id) DO NOTHING
+${mode === "dedupe" ? "ON CONFLICT (org_id, trace_id, span_id) DO NOTHING" : ""}
 RETURNING org_id, trace_id`;
+}
+
+export type InsertSpansMode = "fresh" | "dedupe";
+export const INSERT_SPANS_SQL = { fresh: insertSpansSql("fresh"), dedupe: insertSpansSql("dedupe") } as const;
+
+/** The error of a `fresh` insert that met a span stored before (or twice in its own batch): retry with `dedupe`. */
+export function isSpanKeyConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === "23505" && e.constraint === "spans_pkey";
+}
 
 export type InsertedSpanKey = { orgId: string; traceId: string };
 
@@ -73,8 +90,10 @@ export async function insertSpans(
   client: pg.Pool | pg.PoolClient,
   rows: SpanRow[],
   resolutions?: (SpanResolution | null)[],
+  /** `fresh` throws on a span stored before (isSpanKeyConflict); only for a caller that retries with `dedupe`. */
+  mode: InsertSpansMode = "dedupe",
 ): Promise<InsertedSpanKey[]> {
   if (rows.length === 0) return [];
-  const result = await client.query<{ org_id: string; trace_id: string }>(INSERT_SPANS_SQL, spanRowsToArrays(rows, resolutions));
+  const result = await client.query<{ org_id: string; trace_id: string }>(INSERT_SPANS_SQL[mode], spanRowsToArrays(rows, resolutions));
   return result.rows.map((r) => ({ orgId: r.org_id, traceId: r.trace_id }));
 }

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { insertSpans, type SpanRow } from "../../db/bulk/insert-spans.ts";
+import { insertSpans, isSpanKeyConflict, type InsertSpansMode, type SpanRow } from "../../db/bulk/insert-spans.ts";
+import type { InsertModePolicy } from "../../domain/ingest/insert-mode-policy.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
 import { ingestSettlementLockSql, lockOrgsForIngestSettlement } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -9,14 +10,33 @@ import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlement
 
 export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
 
-/** Stores one ingest batch in a transaction of its own (see storeSpanBatch); resolves once it is committed. */
-export function storeSpanBatchDurably(pool: pg.Pool, rows: SpanRow[], options: { loopCallThreshold: number }): Promise<StoreSpanBatchResult> {
-  // Every statement of the batch is a lookup by key; the plan settings and the settlement lock travel with BEGIN,
-  // one round trip for all three.
-  const plan = planIngestSettlement(rows, options);
-  const lock = ingestSettlementLockSql(plan.groups.map((g) => g.orgId));
-  const setup = lock ? `${KEY_LOOKUP_PLANS_ONLY}; ${lock}` : KEY_LOOKUP_PLANS_ONLY;
-  return withTransaction(pool, (client) => storeSpanBatch(client, rows, options, { plan, orgsLocked: true }), { setup });
+/**
+ * Stores one ingest batch in a transaction of its own (see storeSpanBatch); resolves once it is committed.
+ * With an insert policy, the spans are first inserted without ON CONFLICT (insert-spans.ts: one btree descent per
+ * span instead of two); if one was stored before, the whole transaction is rolled back and run again deduplicating.
+ */
+export async function storeSpanBatchDurably(
+  pool: pg.Pool,
+  rows: SpanRow[],
+  options: { loopCallThreshold: number; insertPolicy?: InsertModePolicy },
+): Promise<StoreSpanBatchResult> {
+  const attempt = (mode: InsertSpansMode) => {
+    // A fresh plan per attempt: storeSpanBatch drops groups from the plan it is given.
+    const plan = planIngestSettlement(rows, options);
+    // Every statement of the batch is a lookup by key; the plan settings and the settlement lock travel with
+    // BEGIN, one round trip for all three.
+    const lock = ingestSettlementLockSql(plan.groups.map((g) => g.orgId));
+    const setup = lock ? `${KEY_LOOKUP_PLANS_ONLY}; ${lock}` : KEY_LOOKUP_PLANS_ONLY;
+    return withTransaction(pool, (client) => storeSpanBatch(client, rows, { ...options, mode }, { plan, orgsLocked: true }), { setup });
+  };
+  if (!options.insertPolicy || options.insertPolicy.next() === "dedupe") return attempt("dedupe");
+  try {
+    return await attempt("fresh");
+  } catch (error) {
+    if (!isSpanKeyConflict(error)) throw error;
+    options.insertPolicy.conflicted();
+    return attempt("dedupe");
+  }
 }
 
 /**
@@ -37,7 +57,7 @@ export function storeSpanBatchDurably(pool: pg.Pool, rows: SpanRow[], options: {
 export async function storeSpanBatch(
   client: pg.PoolClient,
   rows: SpanRow[],
-  options: { loopCallThreshold: number },
+  options: { loopCallThreshold: number; mode?: InsertSpansMode },
   /** The batch's plan, when the caller made it and took its orgs' settlement locks already (storeSpanBatchDurably). */
   prepared?: { plan: IngestSettlementPlan; orgsLocked: true },
 ): Promise<StoreSpanBatchResult> {
@@ -54,7 +74,7 @@ export async function storeSpanBatch(
     groups = groups.filter((g) => !stored.has(g));
   }
 
-  const inserted = await insertSpans(client, rows, plan.resolutions);
+  const inserted = await insertSpans(client, rows, plan.resolutions, options.mode ?? "dedupe");
   if (inserted.length === 0) return { insertedSpans: 0, settledTraces: 0, dirtyTraces: 0 };
   const newSpansPerTrace = new Map<string, number>();
   for (const k of inserted) {
