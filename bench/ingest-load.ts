@@ -17,6 +17,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import type pg from "pg";
 import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "../collectors/decode/proto-schema.ts";
 import { createBenchDatabase } from "./lib/bench-database.ts";
 import { startCpuSplit } from "./lib/cpu-split.ts";
@@ -102,11 +103,11 @@ function makeSpansRequest(seq: number): Buffer {
 }
 
 /** Server-wide WAL position (bytes) and checkpoints so far: how much WAL the run wrote, how often it checkpointed. */
-async function walAndCheckpoints(db: { pool: { query: (sql: string) => Promise<{ rows: any[] }> } }): Promise<{ lsnBytes: number; checkpoints: number }> {
-  const { rows } = await db.pool.query(
+async function walAndCheckpoints(db: { pool: pg.Pool }): Promise<{ lsnBytes: number; checkpoints: number }> {
+  const { rows } = await db.pool.query<{ lsn: number; cp: number }>(
     "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 AS lsn, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)::int AS cp",
   );
-  return { lsnBytes: Number(rows[0].lsn), checkpoints: Number(rows[0].cp) };
+  return { lsnBytes: Number(rows[0]!.lsn), checkpoints: Number(rows[0]!.cp) };
 }
 
 function percentile(sorted: number[], p: number): number {
