@@ -10,6 +10,8 @@
  * instrumented app's BatchSpanProcessor exports — 128 traces per request, each a task's root span (feature,
  * customer, task type, outcome) with three model calls under it, so the collector settles each trace at ingest.
  *
+ * BENCH_COLLECTOR_HEAP_CAP=1 runs the collector with the heap flags of `npm run start:collector`.
+ *
  * Reports sustained stored spans/s, request latency p50/p99, and the collector's peak RSS (VmHWM).
  */
 import { spawn } from "node:child_process";
@@ -110,6 +112,16 @@ async function walAndCheckpoints(db: { pool: pg.Pool }): Promise<{ lsnBytes: num
   return { lsnBytes: Number(rows[0]!.lsn), checkpoints: Number(rows[0]!.cp) };
 }
 
+/**
+ * BENCH_COLLECTOR_HEAP_CAP=1: the collector gets the node flags of `npm run start:collector` (package.json), the
+ * heap cap a collector of its own runs with; otherwise none (as `npm start` runs it, with the other roles).
+ */
+function collectorNodeFlags(): string[] {
+  if (process.env.BENCH_COLLECTOR_HEAP_CAP !== "1") return [];
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../package.json"), "utf8")) as { scripts: Record<string, string> };
+  return pkg.scripts["start:collector"]!.split(/\s+/).filter((arg) => arg.startsWith("--max-"));
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -121,7 +133,7 @@ async function main(): Promise<void> {
   const org = await createOrg({ db, name: "Bench" });
   const key = await createApiKey({ ctx: { db, org, actor: { type: "system", name: "bench" } }, kind: "ingest", name: "bench" });
 
-  const collector = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve", "--role", "collector"], {
+  const collector = spawn(process.execPath, [...collectorNodeFlags(), path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve", "--role", "collector"], {
     env: { ...process.env, DATABASE_URL: url.toString(), BETTER_AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", OTLP_HTTP_PORT: String(PORT), OTLP_GRPC_PORT: String(PORT + 1), INFERLEDGER_DEMO: "0" },
     stdio: ["ignore", process.env.BENCH_COLLECTOR_STDOUT ? "inherit" : "ignore", "inherit"],
   });
@@ -202,6 +214,7 @@ async function main(): Promise<void> {
     throttledRequests: throttled,
     failedRequests: errors,
     collectorPeakRssMb: Math.round(peakRssMb),
+    collectorNodeFlags: collectorNodeFlags().join(" ") || "none",
     tasksSettledAtIngest: settled.tasks,
     tracesQueuedForSettlement: settled.dirty,
     // CPU seconds per group during the load window (2 cores = 2 × seconds available).
