@@ -10,7 +10,8 @@
  * instrumented app's BatchSpanProcessor exports — 128 traces per request, each a task's root span (feature,
  * customer, task type, outcome) with three model calls under it, so the collector settles each trace at ingest.
  *
- * BENCH_COLLECTOR_HEAP_CAP=1 runs the collector with the heap flags of `npm run start:collector`.
+ * BENCH_COLLECTOR_HEAP_CAP=1 runs the collector with the heap flags of `npm run start:collector`;
+ * BENCH_COLLECTOR_STDOUT=1 shows its stdout (e.g. a `--trace-gc` set through an `--import` hook).
  *
  * Reports sustained stored spans/s, request latency p50/p99, and the collector's peak RSS (VmHWM).
  */

@@ -4,6 +4,7 @@ import type { SpanRow } from "../server/db/bulk/insert-spans.ts";
 import { getEnv } from "../server/env.ts";
 import { storeSpanBatchDurably } from "../server/services/settlement/store-span-batch.ts";
 import { withTransaction } from "../server/db/transaction.ts";
+import { markDirtyHours } from "../server/db/bulk/mark-dirty.ts";
 import { InsertModePolicy } from "../server/domain/ingest/insert-mode-policy.ts";
 import type { LlmUsage } from "../server/domain/ingest/types.ts";
 import { normalizeGpuMetrics } from "../server/domain/normalize/normalize-gpu-metrics.ts";
@@ -25,8 +26,9 @@ export type IngestConsumer = OtlpConsumer & { drain: () => Promise<void>; pendin
 
 /**
  * decode → normalize → price → store once. Spans go through a batching writer: one multi-row INSERT per batch (first
- * without ON CONFLICT, again with DO NOTHING if a span was stored before: store-span-batch.ts), in the same transaction as settling the traces the batch holds whole and marking the others
- * for the settler (store-span-batch.ts), so a re-sent batch changes nothing and an acknowledged batch is durable.
+ * without ON CONFLICT, again with DO NOTHING if a span was stored before), in the same transaction as settling the
+ * traces the batch holds whole and marking the others for the settler (store-span-batch.ts), so a re-sent batch
+ * changes nothing and an acknowledged batch is durable.
  */
 export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer; rateLimiter?: KeyRateLimiter }): IngestConsumer {
   const { db } = settings;
@@ -47,15 +49,14 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
     concurrency: 1,
     flush: (rows) => withTransaction(db.pool, async (client) => {
       const inserted = await insertGpuSamples(client, rows);
-      if (inserted.length === 0) return;
-      await client.query(
-        `INSERT INTO dirty_hours (org_id, hour, marked_at)
-         SELECT o, hour, clock_timestamp()
-         FROM (SELECT DISTINCT o, date_trunc('hour', t, 'UTC') AS hour FROM unnest($1::text[], $2::timestamptz[]) AS u(o, t)) d
-         ORDER BY o, hour -- the lock order of every dirty_hours writer (insert-tasks.ts)
-         ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-        [inserted.map((r) => r.orgId), inserted.map((r) => r.time)],
-      );
+      const hoursByOrg = new Map<string, number[]>();
+      for (const r of inserted) {
+        const hours = hoursByOrg.get(r.orgId);
+        if (hours) hours.push(r.time.getTime());
+        else hoursByOrg.set(r.orgId, [r.time.getTime()]);
+      }
+      // Orgs in sorted order: the lock order of every dirty_hours writer (mark-dirty.ts).
+      for (const orgId of [...hoursByOrg.keys()].sort()) await markDirtyHours(client, orgId, hoursByOrg.get(orgId)!);
     }),
   });
 
