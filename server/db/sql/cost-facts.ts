@@ -12,6 +12,9 @@
  */
 export const DIMENSIONS = ["feature", "task_type", "provider", "model", "customer_id"] as const;
 
+/** The dimensions of the tables summed over customers (what queries that neither group nor filter by customer read). */
+export const FEATURE_DIMENSIONS = DIMENSIONS.filter((d) => d !== "customer_id");
+
 export const MEASURES = [
   "calls", "failed_calls", "retry_calls", "unpriced_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens",
   "output_tokens", "reasoning_tokens", "api_cost_usd", "gpu_cost_usd", "idle_gpu_cost_usd", "retry_cost_usd",
@@ -21,6 +24,15 @@ export const MEASURES = [
 export type Measure = (typeof MEASURES)[number];
 
 export function costFactsSql(p: { org: string; from: string; to: string } = { org: "$1", from: "$2", to: "$3" }): string {
+  return `${spanFactsSql(`s.org_id = ${p.org} AND s.start_time >= ${p.from} AND s.start_time < ${p.to}`)}
+  UNION ALL
+${taskFactsSql(`t.org_id = ${p.org} AND t.start_time >= ${p.from} AND t.start_time < ${p.to}`)}
+  UNION ALL
+${idleGpuFactsSql(p)}`;
+}
+
+/** One fact row per LLM call (`spans s`) matching `where`. */
+export function spanFactsSql(where: string): string {
   return `
   SELECT s.org_id, date_trunc('hour', s.start_time, 'UTC') AS hour,
     coalesce(s.resolved_feature, s.feature, s.service_name, '') AS feature,
@@ -39,15 +51,23 @@ export function costFactsSql(p: { org: string; from: string; to: string } = { or
     CASE WHEN s.status = 'error' OR s.is_retry_waste THEN coalesce(s.cost_usd, s.gpu_cost_usd, 0) ELSE 0 END AS waste_cost_usd,
     0 AS tasks, 0 AS successful_tasks, 0 AS loop_tasks, coalesce(s.prompt_system_tokens, 0) AS system_prompt_tokens
   FROM spans s
-  WHERE s.org_id = ${p.org} AND s.is_llm_call AND s.start_time >= ${p.from} AND s.start_time < ${p.to}
-  UNION ALL
+  WHERE s.is_llm_call AND ${where}`;
+}
+
+/** One fact row per task (`tasks t`) matching `where`. */
+export function taskFactsSql(where: string): string {
+  return `
   SELECT t.org_id, date_trunc('hour', t.start_time, 'UTC'), coalesce(t.feature, ''), coalesce(t.task_type, ''),
     coalesce(t.primary_provider, ''), coalesce(t.primary_model, ''), coalesce(t.customer_id, ''),
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     1, (t.outcome = 'success')::int, t.is_loop::int, 0
   FROM tasks t
-  WHERE t.org_id = ${p.org} AND t.start_time >= ${p.from} AND t.start_time < ${p.to}
-  UNION ALL
+  WHERE ${where}`;
+}
+
+/** The idle GPU cost rows of the org's pool-hours in the range. */
+function idleGpuFactsSql(p: { org: string; from: string; to: string }): string {
+  return `
   SELECT ph.org_id, ph.hour, coalesce(share.feature, ''), '', coalesce(share.provider, 'self-hosted'),
     coalesce(share.model, p.name), '',
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,

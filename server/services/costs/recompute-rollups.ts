@@ -1,19 +1,20 @@
 import type { RollupPacer } from "../../domain/costs/rollup-pacing.ts";
 import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
 import type { Db } from "../../db/client.ts";
-import { costFactsSql, DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
+import { costFactsSql, DIMENSIONS, FEATURE_DIMENSIONS, MEASURES, sumMeasuresSql } from "../../db/sql/cost-facts.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { recomputePoolHours } from "../gpu-pools/recompute-pool-hours.ts";
 import { invalidatePromptDay } from "./prompt-day-stats.ts";
+import { foldRollupDeltas, lockRollupDay } from "./rollup-deltas.ts";
 
+// The hour's pending deltas are deleted by the statement that reads its spans: one snapshot for both (rollup-deltas.ts).
 const INSERT_ROLLUP_SQL = `
+WITH absorbed AS (DELETE FROM rollup_deltas WHERE org_id = $1 AND hour = $2::timestamptz)
 INSERT INTO hourly_rollups (org_id, hour, ${DIMENSIONS.join(", ")}, ${MEASURES.join(", ")})
 SELECT $1, $2::timestamptz, ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}, ${sumMeasuresSql()}
 FROM (${costFactsSql()}) f
 GROUP BY ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}`;
 
-/** The same hour summed over customers (what queries that neither group nor filter by customer read). */
-export const FEATURE_DIMENSIONS = DIMENSIONS.filter((d) => d !== "customer_id");
 const INSERT_FEATURE_ROLLUP_SQL = `
 INSERT INTO hourly_feature_rollups (org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}, ${MEASURES.join(", ")})
 SELECT org_id, hour, ${FEATURE_DIMENSIONS.join(", ")}, ${sumMeasuresSql("r")}
@@ -40,13 +41,14 @@ const DAILY = [dailyDeltaSql("hourly_rollups", "daily_rollups", DIMENSIONS), dai
 
 /**
  * Rebuilds one org-hour atomically (readers see the old or the new hour): GPU pool costs first (they price
- * self-hosted calls), then the rollups from the facts, their sums over customers, and the day's totals; the day's prompt statistics become stale. Traces whose GPU cost changed are re-marked for settling.
+ * self-hosted calls), then the rollups from the facts (absorbing the hour's pending deltas), their sums over customers,
+ * and the day's totals; the day's prompt statistics become stale. Traces whose GPU cost changed are re-marked for
+ * settling.
  */
 export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: string; hour: Date }): Promise<void> {
   const end = new Date(hour.getTime() + 3_600_000);
   await withTransaction(db.pool, async (client) => {
-    // One rebuild per org-day at a time: the daily tables are updated by differences, which must not interleave.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext(date_trunc('day', $2::timestamptz, 'UTC')::text))", [orgId, hour]);
+    await lockRollupDay(client, orgId, hour);
     const changedTraces = await recomputePoolHours(client, orgId, hour);
     if (changedTraces.length > 0) {
       await markDirtyTraces(client, changedTraces.map((traceId) => ({ orgId, traceId })));
@@ -65,11 +67,13 @@ export async function recomputeRollupHour({ db, orgId, hour }: { db: Db; orgId: 
 }
 
 /**
- * Takes up to `limit` dirty org-hours and recomputes them; returns how many it recomputed. An hour re-dirtied while
+ * Folds pending rollup deltas (up to `limit` org-hours, rollup-deltas.ts), then takes up to `limit` dirty org-hours
+ * and recomputes them; returns how many org-hours it folded or recomputed. An hour re-dirtied while
  * it was being computed keeps its mark (marked_at moved on), so nothing is lost to the race. With a `pacer`, an hour
  * recomputed a moment ago waits its turn (rollup-pacing.ts): it stays marked, so it is recomputed once due.
  */
 export async function processDirtyHours({ db, limit = 50, pacer, nowMs = Date.now }: { db: Db; limit?: number; pacer?: RollupPacer; nowMs?: () => number }): Promise<number> {
+  const folded = await foldRollupDeltas({ db, limit });
   const { rows } = await db.pool.query<{ org_id: string; hour: Date; marked_at: Date }>(
     "SELECT org_id, hour, marked_at FROM dirty_hours ORDER BY marked_at LIMIT $1",
     [limit + (pacer?.size ?? 0)], // room for the hours held back
@@ -84,7 +88,7 @@ export async function processDirtyHours({ db, limit = 50, pacer, nowMs = Date.no
     pacer?.record(row.org_id, row.hour.getTime(), startedMs, nowMs());
     done++;
   }
-  return done;
+  return folded + done;
 }
 
 /** Marks org-hours for recomputation (idempotent; a re-mark moves marked_at forward). */

@@ -6,6 +6,7 @@ import { ingestSettlementLockSql, lockOrgsForIngestSettlement } from "../../db/s
 import { withTransaction } from "../../db/transaction.ts";
 import { insertTasks } from "../../db/bulk/insert-tasks.ts";
 import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
+import { recordRollupDeltas } from "../costs/rollup-deltas.ts";
 import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlementPlan } from "../../domain/settlement/settle-at-ingest.ts";
 
 export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
@@ -103,17 +104,26 @@ export async function storeSpanBatch(
   }
   await markDirtyTraces(client, dirty);
 
-  // The settler marks the hours of what it settled for rollup; do the same for what was settled here. Last, so the
-  // hour rows (shared with concurrent batches) stay locked only until the commit.
-  const hoursByOrg = new Map<string, number[]>();
+  // What was settled here goes to the rollups as deltas (rollup-deltas.ts): appended rows, no shared row to wait on.
+  // An org whose GPU pools may serve one of the calls has its hours marked for a full recompute instead, as the
+  // settler does; last, so those hour rows (shared with concurrent batches) stay locked only until the commit.
+  const settledByOrg = new Map<string, { traceIds: string[]; taskKeys: string[]; hoursMs: number[] }>();
   for (const g of groups) {
     if (!settled.has(`${g.orgId}\u0000${g.traceIds[0]}`)) continue;
-    const hours = hoursByOrg.get(g.orgId) ?? [];
-    for (const indexes of g.rowsByTrace.values()) for (const i of indexes) hours.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));
-    for (const t of g.tasks) hours.push(t.startMs);
-    hoursByOrg.set(g.orgId, hours);
+    let org = settledByOrg.get(g.orgId);
+    if (!org) settledByOrg.set(g.orgId, (org = { traceIds: [], taskKeys: [], hoursMs: [] }));
+    org.traceIds.push(...g.traceIds);
+    for (const indexes of g.rowsByTrace.values()) for (const i of indexes) org.hoursMs.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));
+    for (const t of g.tasks) {
+      org.taskKeys.push(t.taskKey);
+      org.hoursMs.push(t.startMs);
+    }
   }
-  for (const orgId of [...hoursByOrg.keys()].sort()) await markDirtyHours(client, orgId, hoursByOrg.get(orgId)!);
+  const pooledOrgs: string[] = [];
+  for (const [orgId, org] of settledByOrg) {
+    if (!(await recordRollupDeltas(client, orgId, org.traceIds, org.taskKeys))) pooledOrgs.push(orgId);
+  }
+  for (const orgId of pooledOrgs.sort()) await markDirtyHours(client, orgId, settledByOrg.get(orgId)!.hoursMs);
   return { insertedSpans: inserted.length, settledTraces: settled.size, dirtyTraces: dirty.length };
 }
 

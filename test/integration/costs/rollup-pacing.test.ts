@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { RollupPacer } from "../../../server/domain/costs/rollup-pacing.ts";
 import { storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
 import { processDirtyHours } from "../../../server/services/costs/recompute-rollups.ts";
+import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
@@ -11,7 +12,10 @@ describe("rollup pacing: a hot hour waits its turn and is still rolled up", () =
   afterAll(closeTestDb);
 
   it("holds back an hour recomputed a moment ago, keeps it marked, and recomputes it once due", async () => {
-    const { org } = await createTestOrg(db);
+    const { org, systemCtx } = await createTestOrg(db);
+    // Calls a GPU pool may serve are rolled up by a full recompute of their hour (what is paced); every other call
+    // settled at ingest arrives as a rollup delta, folded on every tick (rollup-deltas.test.ts).
+    await createGpuPool({ ctx: systemCtx, input: { name: "mini", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2.00", servesModels: ["gpt-4o-mini"] } });
     const hourMs = Math.floor((Date.now() - 2 * 3_600_000) / 3_600_000) * 3_600_000;
     const send = async () => {
       const traceId = hex(16);

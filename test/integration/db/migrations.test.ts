@@ -23,7 +23,7 @@ describe("migration runner", () => {
       p.user.findFirst(), p.session.findFirst(), p.account.findFirst(), p.verification.findFirst(),
       p.organization.findFirst(), p.member.findFirst(), p.invitation.findFirst(), p.apiKey.findFirst(),
       p.span.findFirst(), p.gpuSample.findFirst(), p.hourlyFeatureRollup.findFirst(), p.dailyRollup.findFirst(), p.dailyFeatureRollup.findFirst(),
-      p.gpuPool.findFirst(), p.gpuPoolHour.findFirst(), p.alertDelivery.findFirst(), p.alertDeliveryAttempt.findFirst(),
+      p.gpuPool.findFirst(), p.gpuPoolHour.findFirst(), p.rollupDelta.findFirst(), p.alertDelivery.findFirst(), p.alertDeliveryAttempt.findFirst(),
     ]);
   });
 });

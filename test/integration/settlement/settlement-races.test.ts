@@ -5,6 +5,7 @@ import { KEY_LOOKUP_PLANS_ONLY } from "../../../server/db/key-lookup-plans.ts";
 import { getEnv } from "../../../server/env.ts";
 import { storeSpanBatch, storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
 import { settleDirtyTraces } from "../../../server/services/settlement/settle-dirty-traces.ts";
+import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
@@ -15,6 +16,16 @@ const usage = { inputTokens: 1000, outputTokens: 100 };
 const rows = (orgId: string, spans: ReturnType<typeof span>[]): SpanRow[] =>
   spans.map((s) => ({ orgId, span: s, costUsd: s.llm ? "0.000210000000" : null, priceRef: s.llm ? "catalog" : null }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An org with a GPU pool that may serve the fixtures' model: what its batches settle marks their hours for a full
+ * recompute (dirty_hours rows shared by concurrent batches) instead of appending rollup deltas.
+ */
+async function createPooledOrg(db: ReturnType<typeof testDb>): Promise<string> {
+  const { org, systemCtx } = await createTestOrg(db);
+  await createGpuPool({ ctx: systemCtx, input: { name: "mini", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2.00", servesModels: ["gpt-4o-mini"] } });
+  return org.id;
+}
 
 /** A client whose nth query matching `pattern` waits for `gate` before it is sent (to hold a transaction mid-way). */
 function gated(client: pg.PoolClient, pattern: RegExp, nth: number, gate: Promise<void>, reached: () => void): pg.PoolClient {
@@ -62,9 +73,31 @@ describe.runIf(inject("databaseKind") === "postgresql")("settlement at ingest vs
     expect(c2res).toEqual([{ resolved_feature: "support" }]);
   });
 
+  it("batches settling traces of one org-hour do not wait for one another (rollup deltas, no shared row)", async () => {
+    const { org } = await createTestOrg(db);
+    const whole = () => {
+      const traceId = hex(16);
+      const root = span({ traceId, startMs: at });
+      return rows(org.id, [root, span({ traceId, parentSpanId: root.spanId, startMs: at + 1, llm: usage })]);
+    };
+    const a = await db.pool.connect();
+    try {
+      await a.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}`);
+      expect(await storeSpanBatch(a, whole(), OPTIONS)).toMatchObject({ settledTraces: 1 }); // open, same hour
+      const b = await Promise.race([storeSpanBatchDurably(db.pool, whole(), OPTIONS).then(() => "committed"), sleep(5_000).then(() => "waiting")]);
+      expect(b).toBe("committed");
+      await a.query("COMMIT");
+    } finally {
+      a.release();
+    }
+    await runWorkerUntilIdle(db);
+    const hour = (await db.pool.query("SELECT sum(calls)::int AS calls, sum(tasks)::int AS tasks FROM hourly_rollups WHERE org_id = $1", [org.id])).rows[0];
+    expect(hour).toEqual({ calls: 2, tasks: 2 });
+  });
+
   it("two batches settling traces of two orgs, listed in opposite orders, do not deadlock", async () => {
-    const o1 = (await createTestOrg(db)).org.id;
-    const o2 = (await createTestOrg(db)).org.id;
+    const o1 = await createPooledOrg(db);
+    const o2 = await createPooledOrg(db);
     const whole = (orgId: string) => {
       const traceId = hex(16);
       const root = span({ traceId, startMs: at });
@@ -99,7 +132,7 @@ describe.runIf(inject("databaseKind") === "postgresql")("settlement at ingest vs
   });
 
   it("the worker and an ingest batch marking the same trace and hour do not deadlock", async () => {
-    const { org } = await createTestOrg(db);
+    const org = { id: await createPooledOrg(db) };
     const traceId = hex(16);
     const root = span({ traceId, startMs: at });
     const c1 = span({ traceId, parentSpanId: root.spanId, startMs: at + 1, llm: usage });

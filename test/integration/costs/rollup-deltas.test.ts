@@ -1,0 +1,152 @@
+import Decimal from "decimal.js";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import type { SpanRow } from "../../../server/db/bulk/insert-spans.ts";
+import { KEY_LOOKUP_PLANS_ONLY } from "../../../server/db/key-lookup-plans.ts";
+import { costFactsSql, sumMeasuresSql } from "../../../server/db/sql/cost-facts.ts";
+import { getEnv } from "../../../server/env.ts";
+import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
+import { markHoursDirty, recomputeRollupHour } from "../../../server/services/costs/recompute-rollups.ts";
+import { foldRollupDeltas } from "../../../server/services/costs/rollup-deltas.ts";
+import { storeSpanBatch, storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
+import { createTestOrg } from "../../fixtures/factories.ts";
+import { hex, span } from "../../fixtures/spans.ts";
+import { closeTestDb, testDb } from "../../helpers/db.ts";
+import { runWorkerUntilIdle } from "../../helpers/worker.ts";
+
+const OPTIONS = { loopCallThreshold: getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD };
+const HOUR = 3_600_000;
+const D = Date.UTC(2026, 10, 20); // 2026-11-20T00:00Z: the traces below straddle the day boundary
+const TABLES = [
+  ["hourly_rollups", "hour, feature, task_type, provider, model, customer_id"],
+  ["hourly_feature_rollups", "hour, feature, task_type, provider, model"],
+  ["daily_rollups", "day, feature, task_type, provider, model, customer_id"],
+  ["daily_feature_rollups", "day, feature, task_type, provider, model"],
+] as const;
+
+/** A whole trace: a root with task context and outcome, and `calls` model calls (the first may fail and be retried). */
+function trace(orgId: string, i: number, traceId = hex(16)): SpanRow[] {
+  const startMs = D - 2 * HOUR + i * 17 * 60_000; // every 17 minutes from 22:00 on, into the next day
+  const root = span({
+    traceId, startMs, durationMs: 30_000,
+    attribution: { feature: ["support", "search", "summarize"][i % 3]!, taskType: i % 2 ? "ticket" : "query", customerId: `c${i % 4}`, taskOutcome: i % 5 === 0 ? "failure" : "success" },
+  });
+  const spans = [root];
+  const calls = 1 + (i % 3);
+  for (let c = 0; c < calls; c++) {
+    const failed = i % 4 === 0 && c === 0 && calls > 1;
+    spans.push(span({
+      traceId, parentSpanId: root.spanId, startMs: startMs + 10 + c * 1000, status: failed ? "error" : "ok",
+      attribution: c > 0 && i % 4 === 0 ? { retryAttempt: c } : {},
+      llm: { inputTokens: 1000 + 37 * i, outputTokens: 50 + c, cacheReadTokens: i % 2 ? 200 : 0, model: i % 6 === 5 ? "mystery-model" : "gpt-4o-mini" },
+    }));
+  }
+  return spans.map((s) => ({
+    orgId, span: s,
+    // An unknown model stays unpriced (null), never $0.
+    costUsd: s.llm ? (s.llm.model === "mystery-model" ? null : `0.000${(210 + i).toString().padStart(3, "0")}123456789`) : null,
+    priceRef: s.llm ? "catalog" : null,
+  }));
+}
+
+describe("rollup deltas: what ingest settles is folded into the rollups, exactly once", () => {
+  const db = testDb();
+  afterAll(closeTestDb);
+
+  const snapshot = async (orgId: string) => {
+    const out: Record<string, unknown[]> = {};
+    for (const [table, order] of TABLES) {
+      out[table] = (await db.pool.query(`SELECT * FROM ${table} WHERE org_id = $1 ORDER BY ${order}`, [orgId])).rows;
+    }
+    return out;
+  };
+  const pendingDeltas = async (orgId: string) => Number((await db.pool.query("SELECT count(*) AS n FROM rollup_deltas WHERE org_id = $1", [orgId])).rows[0].n);
+  const dirtyHours = async (orgId: string) => Number((await db.pool.query("SELECT count(*) AS n FROM dirty_hours WHERE org_id = $1", [orgId])).rows[0].n);
+  const hourTotals = async (orgId: string) =>
+    (await db.pool.query(`SELECT sum(calls)::int AS calls, sum(tasks)::int AS tasks, sum(api_cost_usd)::text AS api FROM hourly_rollups WHERE org_id = $1`, [orgId])).rows[0];
+  const allHours = () => Array.from({ length: 5 }, (_, h) => new Date(D - 2 * HOUR + h * HOUR));
+
+  it("folded deltas equal a full recompute of the same hours, row for row, in all four tables", async () => {
+    const { org } = await createTestOrg(db);
+    for (let b = 0; b < 4; b++) {
+      const batch = [0, 1, 2].flatMap((k) => trace(org.id, b * 3 + k));
+      expect(await storeSpanBatchDurably(db.pool, batch, OPTIONS)).toMatchObject({ settledTraces: 3, dirtyTraces: 0 });
+    }
+    expect(await pendingDeltas(org.id)).toBeGreaterThan(0);
+    expect(await dirtyHours(org.id)).toBe(0); // nothing left to re-sum from spans
+
+    await runWorkerUntilIdle(db);
+    expect(await pendingDeltas(org.id)).toBe(0);
+    const folded = await snapshot(org.id);
+    const facts = (await db.pool.query(`SELECT ${sumMeasuresSql()} FROM (${costFactsSql()}) f`, [org.id, new Date(D - 3 * HOUR), new Date(D + 3 * HOUR)])).rows[0];
+    const hourly = (await db.pool.query(`SELECT ${sumMeasuresSql("h")} FROM hourly_rollups h WHERE org_id = $1`, [org.id])).rows[0];
+    const exact = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, new Decimal(String(v)).toFixed()]));
+    expect(exact(hourly)).toEqual(exact(facts));
+    expect(Number(hourly.tasks)).toBe(12);
+    expect(Number(hourly.unpriced_calls)).toBeGreaterThan(0);
+
+    await markHoursDirty({ db, orgId: org.id, hours: allHours() });
+    await runWorkerUntilIdle(db);
+    expect(await snapshot(org.id)).toEqual(folded);
+  });
+
+  it("a re-sent batch adds no delta; another org's identical trace ids roll up into that org only", async () => {
+    const a = (await createTestOrg(db)).org.id;
+    const b = (await createTestOrg(db)).org.id;
+    const ids = [hex(16), hex(16)];
+    const batchA = ids.flatMap((id, k) => trace(a, k, id));
+    await storeSpanBatchDurably(db.pool, batchA, OPTIONS);
+    const deltasAfterFirst = await pendingDeltas(a);
+    expect(await storeSpanBatchDurably(db.pool, batchA, OPTIONS)).toMatchObject({ insertedSpans: 0 });
+    expect(await pendingDeltas(a)).toBe(deltasAfterFirst);
+    await storeSpanBatchDurably(db.pool, [trace(b, 1, ids[0])].flat(), OPTIONS);
+    await runWorkerUntilIdle(db);
+    expect(await hourTotals(a)).toMatchObject({ calls: 3, tasks: 2 }); // trace 0: 1 call, trace 1: 2 calls
+    expect(await hourTotals(b)).toMatchObject({ calls: 2, tasks: 1 });
+  });
+
+  it("an org whose GPU pool may serve a call gets its hours recomputed instead (GPU cost is known only then)", async () => {
+    const { org, systemCtx } = await createTestOrg(db);
+    await createGpuPool({ ctx: systemCtx, input: { name: "mini", gpuType: "h100-sxm", gpuCount: 1, usdPerGpuHour: "2.00", servesModels: ["gpt-4o-mini"] } });
+    await storeSpanBatchDurably(db.pool, trace(org.id, 1), OPTIONS);
+    expect(await pendingDeltas(org.id)).toBe(0);
+    expect(await dirtyHours(org.id)).toBe(1);
+    await runWorkerUntilIdle(db);
+    expect(await hourTotals(org.id)).toMatchObject({ calls: 2, tasks: 1 });
+  });
+
+  it("a recompute absorbs the pending deltas it counted: a later fold adds nothing twice", async () => {
+    const { org } = await createTestOrg(db);
+    const hour = new Date(D - 2 * HOUR);
+    await storeSpanBatchDurably(db.pool, trace(org.id, 0), OPTIONS); // pending delta: 1 call, 1 task
+    await recomputeRollupHour({ db, orgId: org.id, hour });
+    expect(await pendingDeltas(org.id)).toBe(0);
+    expect(await hourTotals(org.id)).toMatchObject({ calls: 1, tasks: 1 });
+    expect(await foldRollupDeltas({ db })).toBeGreaterThanOrEqual(0);
+    expect(await hourTotals(org.id)).toMatchObject({ calls: 1, tasks: 1 });
+  });
+
+  // Needs a second session holding a transaction open; embedded PGlite serves one.
+  it.runIf(inject("databaseKind") === "postgresql")("a batch committed after a recompute's snapshot keeps its delta for the next fold", async () => {
+    const { org } = await createTestOrg(db);
+    const hour = new Date(D - 2 * HOUR);
+    await storeSpanBatchDurably(db.pool, trace(org.id, 0), OPTIONS);
+    const open = await db.pool.connect();
+    try {
+      await open.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}`);
+      await storeSpanBatch(open, trace(org.id, 3), OPTIONS); // same hour, 1 call, settled, not yet committed
+      await recomputeRollupHour({ db, orgId: org.id, hour }); // sees neither its spans nor its delta
+      expect(await hourTotals(org.id)).toMatchObject({ calls: 1, tasks: 1 });
+      await open.query("COMMIT");
+    } finally {
+      open.release();
+    }
+    expect(await pendingDeltas(org.id)).toBeGreaterThan(0);
+    await runWorkerUntilIdle(db);
+    expect(await hourTotals(org.id)).toMatchObject({ calls: 2, tasks: 2 });
+    const folded = await snapshot(org.id);
+    await markHoursDirty({ db, orgId: org.id, hours: [hour] });
+    await runWorkerUntilIdle(db);
+    expect(await snapshot(org.id)).toEqual(folded);
+  });
+});
+
