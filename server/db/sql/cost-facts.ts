@@ -31,8 +31,8 @@ ${taskFactsSql(`t.org_id = ${p.org} AND t.start_time >= ${p.from} AND t.start_ti
 ${idleGpuFactsSql(p)}`;
 }
 
-/** One fact row per LLM call (`spans s`) matching `where`. */
-export function spanFactsSql(where: string): string {
+/** One fact row per LLM call (`spans s`, or another FROM that yields `s`) matching `where`. */
+export function spanFactsSql(where: string, from = "spans s"): string {
   return `
   SELECT s.org_id, date_trunc('hour', s.start_time, 'UTC') AS hour,
     coalesce(s.resolved_feature, s.feature, s.service_name, '') AS feature,
@@ -50,18 +50,18 @@ export function spanFactsSql(where: string): string {
     CASE WHEN s.status = 'error' THEN coalesce(s.cost_usd, s.gpu_cost_usd, 0) ELSE 0 END AS failed_cost_usd,
     CASE WHEN s.status = 'error' OR s.is_retry_waste THEN coalesce(s.cost_usd, s.gpu_cost_usd, 0) ELSE 0 END AS waste_cost_usd,
     0 AS tasks, 0 AS successful_tasks, 0 AS loop_tasks, coalesce(s.prompt_system_tokens, 0) AS system_prompt_tokens
-  FROM spans s
+  FROM ${from}
   WHERE s.is_llm_call AND ${where}`;
 }
 
-/** One fact row per task (`tasks t`) matching `where`. */
-export function taskFactsSql(where: string): string {
+/** One fact row per task (`tasks t`, or another FROM that yields `t`) matching `where`. */
+export function taskFactsSql(where: string, from = "tasks t"): string {
   return `
   SELECT t.org_id, date_trunc('hour', t.start_time, 'UTC'), coalesce(t.feature, ''), coalesce(t.task_type, ''),
     coalesce(t.primary_provider, ''), coalesce(t.primary_model, ''), coalesce(t.customer_id, ''),
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     1, (t.outcome = 'success')::int, t.is_loop::int, 0
-  FROM tasks t
+  FROM ${from}
   WHERE ${where}`;
 }
 

@@ -1,7 +1,9 @@
 import type pg from "pg";
 import type { Db } from "../../db/client.ts";
 import { DIMENSIONS, FEATURE_DIMENSIONS, MEASURES, spanFactsSql, sumMeasuresSql, taskFactsSql } from "../../db/sql/cost-facts.ts";
+import { POOL_SERVES_CALL_SQL } from "../../db/sql/pool-match.ts";
 import { withTransaction } from "../../db/transaction.ts";
+import type { SettledTask } from "../../domain/settlement/settle-traces.ts";
 import { invalidatePromptDay } from "./prompt-day-stats.ts";
 
 /**
@@ -20,35 +22,49 @@ import { invalidatePromptDay } from "./prompt-day-stats.ts";
 const dims = DIMENSIONS.join(", ");
 const measures = MEASURES.join(", ");
 
-/** A pool may serve the call (recompute-pool-hours.ts matches the same way): its GPU cost is known only on recompute. */
-const POOL_SERVES_CALL = "(s.model = ANY(p.serves_models) OR s.request_model = ANY(p.serves_models) OR s.server_address = ANY(p.serves_addresses))";
+// The batch's spans are found by key, one primary-key probe per trace id: a LATERAL subquery per unnested id, kept from
+// being flattened into a join by OFFSET 0. Its ORDER BY is what only the primary key delivers without a sort, so the
+// planner keeps to it even when statistics say the org has a row or two (a fresh database): as `trace_id = ANY($2)`, it
+// walked all of the org's spans by start time instead (~57 ms per batch, half the ingest rate in bench/ingest-load.ts).
+const BATCH_SPANS =
+  "unnest($2::text[]) AS b(trace_id) CROSS JOIN LATERAL (SELECT * FROM spans WHERE org_id = $1 AND trace_id = b.trace_id ORDER BY org_id, trace_id, span_id OFFSET 0) s";
+// The tasks the batch claimed, as it wrote them (insert-tasks.ts): no need to read them back.
+const BATCH_TASKS = `(SELECT $1::text AS org_id, u.* FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[])
+  AS u(start_time, feature, task_type, customer_id, outcome, primary_provider, primary_model, is_loop)) t`;
 
-const RECORD_DELTAS_SQL = `
+export const RECORD_DELTAS_SQL = `
 WITH pooled AS (
   SELECT EXISTS (SELECT 1 FROM gpu_pools WHERE org_id = $1) AND EXISTS (
-    SELECT 1 FROM spans s JOIN gpu_pools p ON p.org_id = s.org_id AND ${POOL_SERVES_CALL}
-    WHERE s.org_id = $1 AND s.trace_id = ANY($2::text[]) AND s.is_llm_call
+    SELECT 1 FROM ${BATCH_SPANS} JOIN gpu_pools p ON p.org_id = s.org_id AND ${POOL_SERVES_CALL_SQL}
+    WHERE s.is_llm_call
   ) AS hit
-), recorded AS (
+), recorded AS ( -- a data-modifying CTE runs whether or not it is referenced
   INSERT INTO rollup_deltas (org_id, hour, ${dims}, ${measures})
   SELECT f.org_id, f.hour, ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}, ${sumMeasuresSql()}
-  FROM (${spanFactsSql("s.org_id = $1 AND s.trace_id = ANY($2::text[])")}
+  FROM (${spanFactsSql("true", BATCH_SPANS)}
     UNION ALL
-    ${taskFactsSql("t.org_id = $1 AND t.task_key = ANY($3::text[])")}) f
+    ${taskFactsSql("true", BATCH_TASKS)}) f
   WHERE NOT (SELECT hit FROM pooled)
   GROUP BY f.org_id, f.hour, ${DIMENSIONS.map((d) => `f.${d}`).join(", ")}
-  RETURNING 1
 )
-SELECT (SELECT hit FROM pooled) AS pooled, (SELECT count(*) FROM recorded)::int AS delta_rows`;
+SELECT hit AS pooled FROM pooled`;
 
 /**
  * Appends the rollup deltas of traces settled in the caller's transaction: their LLM calls (all stored by this
- * transaction) and the tasks it claimed. Returns false, recording nothing, when a GPU pool of the org may serve one of
+ * transaction) and the tasks it claimed for them. Returns false, recording nothing, when a GPU pool of the org may serve one of
  * the calls: the caller then marks the hours for a full recompute, which prices pooled calls.
  */
-export async function recordRollupDeltas(client: pg.PoolClient, orgId: string, traceIds: string[], taskKeys: string[]): Promise<boolean> {
-  const { rows } = await client.query<{ pooled: boolean }>(RECORD_DELTAS_SQL, [orgId, traceIds, taskKeys]);
+export async function recordRollupDeltas(client: pg.PoolClient, orgId: string, traceIds: string[], tasks: SettledTask[]): Promise<boolean> {
+  const { rows } = await client.query<{ pooled: boolean }>(RECORD_DELTAS_SQL, [orgId, traceIds, ...taskFactArrays(tasks)]);
   return !rows[0]!.pooled;
+}
+
+/** The parameters $3… of RECORD_DELTAS_SQL: the columns of the tasks that the facts read. */
+export function taskFactArrays(tasks: SettledTask[]): unknown[][] {
+  return [
+    tasks.map((t) => new Date(t.startMs)), tasks.map((t) => t.feature), tasks.map((t) => t.taskType), tasks.map((t) => t.customerId),
+    tasks.map((t) => t.outcome), tasks.map((t) => t.primaryProvider), tasks.map((t) => t.primaryModel), tasks.map((t) => t.isLoop),
+  ];
 }
 
 /** One fold or recompute of an org-day at a time (the daily tables are updated by differences). */

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { attributeBusyGpuCost } from "../../domain/costs/busy-gpu-cost.ts";
+import { POOL_SERVES_CALL_SQL } from "../../db/sql/pool-match.ts";
 import { energyCostUsd, energyKwh, type EnergyReading } from "../../domain/costs/gpu-energy.ts";
 
 type MatchedCall = {
@@ -34,7 +35,7 @@ export async function recomputePoolHours(client: pg.PoolClient, orgId: string, h
      LEFT JOIN LATERAL (
        SELECT count(*) AS calls, sum(coalesce(s.output_tokens, 0)) AS output_tokens FROM spans s
        WHERE s.org_id = p.org_id AND s.is_llm_call AND s.start_time >= $2 AND s.start_time < $3
-         AND (s.model = ANY(p.serves_models) OR s.request_model = ANY(p.serves_models) OR s.server_address = ANY(p.serves_addresses))
+         AND ${POOL_SERVES_CALL_SQL}
      ) c ON true
      WHERE p.org_id = $1`,
     [orgId, hour, end],
@@ -45,7 +46,7 @@ export async function recomputePoolHours(client: pg.PoolClient, orgId: string, h
        coalesce(s.input_tokens, 0) AS input_tokens, coalesce(s.cache_read_tokens, 0) AS cache_read_tokens,
        coalesce(s.output_tokens, 0) AS output_tokens, extract(epoch FROM s.end_time - s.start_time)::float8 * 1000 AS duration_ms
      FROM spans s JOIN gpu_pools p ON p.org_id = s.org_id
-       AND (s.model = ANY(p.serves_models) OR s.request_model = ANY(p.serves_models) OR s.server_address = ANY(p.serves_addresses))
+       AND ${POOL_SERVES_CALL_SQL}
      WHERE s.org_id = $1 AND s.is_llm_call AND s.start_time >= $2 AND s.start_time < $3
      ORDER BY s.trace_id, s.span_id, p.name, p.id`,
     [orgId, hour, end],

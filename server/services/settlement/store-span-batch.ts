@@ -107,23 +107,16 @@ export async function storeSpanBatch(
   // What was settled here goes to the rollups as deltas (rollup-deltas.ts): appended rows, no shared row to wait on.
   // An org whose GPU pools may serve one of the calls has its hours marked for a full recompute instead, as the
   // settler does; last, so those hour rows (shared with concurrent batches) stay locked only until the commit.
-  const settledByOrg = new Map<string, { traceIds: string[]; taskKeys: string[]; hoursMs: number[] }>();
-  for (const g of groups) {
-    if (!settled.has(`${g.orgId}\u0000${g.traceIds[0]}`)) continue;
-    let org = settledByOrg.get(g.orgId);
-    if (!org) settledByOrg.set(g.orgId, (org = { traceIds: [], taskKeys: [], hoursMs: [] }));
-    org.traceIds.push(...g.traceIds);
-    for (const indexes of g.rowsByTrace.values()) for (const i of indexes) org.hoursMs.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));
-    for (const t of g.tasks) {
-      org.taskKeys.push(t.taskKey);
-      org.hoursMs.push(t.startMs);
+  const settledGroups = groupByOrg(groups.filter((g) => settled.has(`${g.orgId}\u0000${g.traceIds[0]}`)));
+  for (const [orgId, orgGroups] of settledGroups) {
+    if (await recordRollupDeltas(client, orgId, orgGroups.flatMap((g) => g.traceIds), orgGroups.flatMap((g) => g.tasks))) continue;
+    const hoursMs: number[] = [];
+    for (const g of orgGroups) {
+      for (const indexes of g.rowsByTrace.values()) for (const i of indexes) hoursMs.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));
+      for (const t of g.tasks) hoursMs.push(t.startMs);
     }
+    await markDirtyHours(client, orgId, hoursMs); // orgs in sorted order (groupByOrg): the shared lock order
   }
-  const pooledOrgs: string[] = [];
-  for (const [orgId, org] of settledByOrg) {
-    if (!(await recordRollupDeltas(client, orgId, org.traceIds, org.taskKeys))) pooledOrgs.push(orgId);
-  }
-  for (const orgId of pooledOrgs.sort()) await markDirtyHours(client, orgId, settledByOrg.get(orgId)!.hoursMs);
   return { insertedSpans: inserted.length, settledTraces: settled.size, dirtyTraces: dirty.length };
 }
 

@@ -6,7 +6,7 @@ import { costFactsSql, sumMeasuresSql } from "../../../server/db/sql/cost-facts.
 import { getEnv } from "../../../server/env.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { markHoursDirty, recomputeRollupHour } from "../../../server/services/costs/recompute-rollups.ts";
-import { foldRollupDeltas } from "../../../server/services/costs/rollup-deltas.ts";
+import { foldRollupDeltas, RECORD_DELTAS_SQL, taskFactArrays } from "../../../server/services/costs/rollup-deltas.ts";
 import { storeSpanBatch, storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
@@ -148,5 +148,23 @@ describe("rollup deltas: what ingest settles is folded into the rollups, exactly
     await runWorkerUntilIdle(db);
     expect(await snapshot(org.id)).toEqual(folded);
   });
-});
 
+  it("finds the batch's spans by primary key, whatever the statistics say about the org", async () => {
+    const { org } = await createTestOrg(db);
+    const batch = [0, 1, 2, 3].flatMap((k) => trace(org.id, k));
+    await storeSpanBatchDurably(db.pool, batch, OPTIONS);
+    const traceIds = [...new Set(batch.map((r) => r.span.traceId))];
+    const client = await db.pool.connect();
+    try {
+      await client.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}`);
+      const plan = (await client.query(`EXPLAIN ${RECORD_DELTAS_SQL}`, [org.id, traceIds, ...taskFactArrays([])])).rows.map((r) => r["QUERY PLAN"] as string).join("\n");
+      await client.query("ROLLBACK");
+      // One probe per trace id through the primary key (what `= ANY` was not: a walk over the org's spans by time);
+      // the claimed tasks come as parameters, not from the table.
+      expect(plan.match(/Index Scan using (\w+) on spans/g)).toEqual(["Index Scan using spans_pkey on spans", "Index Scan using spans_pkey on spans"]);
+      expect(plan).not.toMatch(/on tasks/);
+    } finally {
+      client.release();
+    }
+  });
+});
