@@ -10,7 +10,11 @@ export async function createBenchDatabase({ serverUrl, prefix, maxConnections = 
   const name = `${prefix}_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  // BENCH_DB_COLLATE=C: a database whose default collation is "C" (text compared by memcmp, not strcoll), to measure
+  // what the id columns' collation costs.
+  const collate = process.env.BENCH_DB_COLLATE;
+  if (collate && !/^[A-Za-z0-9_.-]+$/.test(collate)) throw new Error(`BENCH_DB_COLLATE: not a collation name: ${collate}`);
+  await admin.query(collate ? `CREATE DATABASE "${name}" TEMPLATE template0 LC_COLLATE '${collate}' LC_CTYPE 'C.UTF-8'` : `CREATE DATABASE "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = createDb({ url: url.toString(), maxConnections });
