@@ -6,6 +6,7 @@
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/soak.ts <minutes> <spansPerSecond>
  *
+ * The server starts with `npm start`'s heap flags (server/runtime/serve-node-flags.ts; BENCH_SERVER_UNCAPPED=1: V8 defaults).
  * Reports the server's RSS over time (process tree, sampled every 10 s), status counts, ingest and query latency
  * percentiles, acknowledged vs stored spans, and the settlement backlog. Only 127.0.0.1 is targeted; the loop is
  * bounded by time and by request count (minutes × rate).
@@ -18,6 +19,7 @@ import { ExportTraceServiceRequest } from "../collectors/decode/proto-schema.ts"
 import { createBenchDatabase } from "./lib/bench-database.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
+import { SERVE_NODE_FLAGS } from "../server/runtime/serve-node-flags.ts";
 
 const minutes = Number(process.argv[2] ?? 10);
 const spansPerSecond = Number(process.argv[3] ?? 10_000);
@@ -109,7 +111,9 @@ async function main(): Promise<void> {
   const url = new URL(bench.url);
 
   const web = `http://${HOST}:${WEB_PORT}`;
-  const server = spawn(process.execPath, [path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve"], {
+  // Started as `npm start` starts it (its heap flags; BENCH_SERVER_UNCAPPED=1 leaves V8's defaults, for comparison).
+  const nodeFlags = process.env.BENCH_SERVER_UNCAPPED === "1" ? [] : [...SERVE_NODE_FLAGS];
+  const server = spawn(process.execPath, [...nodeFlags, path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve"], {
     env: {
       ...process.env, DATABASE_URL: url.toString(), BETTER_AUTH_SECRET: "soak-secret-0123456789abcdef0123456789", INFERLEDGER_DEMO: "0",
       HOST, PORT: String(WEB_PORT), OTLP_HTTP_PORT: String(OTLP_PORT), OTLP_GRPC_PORT: String(OTLP_PORT + 1), INFERLEDGER_PUBLIC_URL: web,
@@ -274,6 +278,7 @@ async function main(): Promise<void> {
   const slope = steady.reduce((a, s) => a + (s.minute - mx) * (s.rssMb - my), 0) / steady.reduce((a, s) => a + (s.minute - mx) ** 2, 0);
   const result = {
     date: new Date().toISOString(),
+    serverNodeFlags: nodeFlags,
     minutes: Number((elapsedS / 60).toFixed(2)),
     targetSpansPerSecond: spansPerSecond,
     achievedAcknowledgedSpansPerSecond: Math.round(acknowledgedSpans / elapsedS),

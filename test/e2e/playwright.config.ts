@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { SERVE_NODE_FLAGS } from "../../server/runtime/serve-node-flags.ts";
 
 // E2E_PORT_BASE lets two checkouts run their e2e suites side by side on one machine.
 const portBase = Number(process.env.E2E_PORT_BASE ?? 0);
@@ -29,7 +30,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${dataDir} && node bin/inferledger.mjs serve`,
+    command: `rm -rf ${dataDir} && node ${SERVE_NODE_FLAGS.join(" ")} bin/inferledger.mjs serve`,
     cwd: path.resolve(import.meta.dirname, "../.."),
     url: `http://localhost:${E2E_PORT}/healthz`,
     timeout: 240_000,
