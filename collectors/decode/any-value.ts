@@ -1,4 +1,5 @@
 import { LIMITS, type AttrValue, type Attributes } from "../../server/domain/normalize/raw-types.ts";
+import { storableText, storableValue } from "./storable-text.ts";
 
 type LongLike = { toString(): string } | number | string;
 type PbAnyValue = {
@@ -10,7 +11,7 @@ type PbAnyValue = {
 };
 type PbKeyValue = { key?: string; value?: PbAnyValue | null };
 
-const trim = (s: string): string => (s.length > LIMITS.maxAttributeValueChars ? s.slice(0, LIMITS.maxAttributeValueChars) : s);
+const trim = (s: string): string => storableValue(s, LIMITS.maxAttributeValueChars);
 
 function toNumber(v: LongLike): number {
   if (typeof v === "object" && v !== null && "low" in v) {
@@ -56,7 +57,7 @@ export function keyValues(list: PbKeyValue[] | null | undefined, depth = 0): Att
   const n = Math.min(list.length, LIMITS.maxAttributesPerItem);
   for (let i = 0; i < n; i++) {
     const kv = list[i];
-    if (kv && typeof kv.key === "string" && kv.key.length <= 256) out[kv.key] = anyValue(kv.value, depth);
+    if (kv && typeof kv.key === "string" && kv.key.length <= 256) out[storableText(kv.key)] = anyValue(kv.value, depth);
   }
   return out;
 }

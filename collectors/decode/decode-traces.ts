@@ -5,6 +5,7 @@ import { idToHex, nanos, parentIdToHex, timeInRange } from "./ids-and-times.ts";
 import { ExportTraceServiceRequest } from "./proto-schema.ts";
 import { readTraces } from "./read-traces.ts";
 import { REJECT } from "./span-rejections.ts";
+import { storableValue } from "./storable-text.ts";
 
 export type DecodedTraces = { resourceSpans: RawResourceSpans[]; spanCount: number; rejected: number; rejectReasons: string[] };
 
@@ -80,12 +81,12 @@ function toRawSpan(s: any): RawSpan | string {
     traceId,
     spanId,
     parentSpanId,
-    name: typeof name === "string" ? name.slice(0, 1024) : "",
+    name: typeof name === "string" ? storableValue(name, 1024) : "",
     kind: Number.isInteger(kind) && kind >= 0 && kind <= 5 ? kind : 0,
     startTimeUnixNano: start,
     endTimeUnixNano: end,
     statusCode: code === 1 || code === 2 ? code : statusFromName(code, pick(status, "code")),
-    statusMessage: typeof message === "string" && message ? message.slice(0, 2048) : null,
+    statusMessage: typeof message === "string" && message ? storableValue(message, 2048) : null,
     attributes: keyValues(pick(s, "attributes")),
   };
 }

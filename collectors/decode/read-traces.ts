@@ -5,6 +5,7 @@ import {
   ANY_VALUE, ARRAY_VALUE, FIXED64, KEY_VALUE, KEY_VALUE_LIST, LENGTH_DELIMITED, REQUEST, RESOURCE, RESOURCE_SPANS, SCOPE, SCOPE_SPANS, SPAN, STATUS, VARINT,
 } from "./trace-fields.ts";
 import { timeInRange } from "./ids-and-times.ts";
+import { storableText, storableValue } from "./storable-text.ts";
 
 type Reader = protobuf.Reader;
 type Request = { buf: Buffer; view: DataView; out: RawResourceSpans[]; reasons: Set<string>; rejected: number; spanCount: number };
@@ -182,12 +183,12 @@ function readSpan(r: Reader, req: Request): RawSpan | string {
     traceId,
     spanId,
     parentSpanId,
-    name: name.length > 1024 ? name.slice(0, 1024) : name,
+    name: storableValue(name, 1024),
     kind: kind >= 0 && kind <= 5 ? kind : 0,
     startTimeUnixNano: start,
     endTimeUnixNano: endRaw < start ? start : endRaw,
     statusCode: statusCode === 1 || statusCode === 2 ? statusCode : 0,
-    statusMessage: statusMessage ? statusMessage.slice(0, 2048) : null,
+    statusMessage: statusMessage ? storableValue(statusMessage, 2048) : null,
     attributes,
   };
 }
@@ -210,7 +211,7 @@ function readKeyValue(r: Reader, req: Request, out: Attributes | null, valueDept
     } else r.skipType(wire, depth, field);
   }
   close(r, outer);
-  if (out !== null && key.length <= 256) out[key] = value;
+  if (out !== null && key.length <= 256) out[storableText(key)] = value;
 }
 
 function readAnyValue(r: Reader, req: Request, valueDepth: number, depth: number): AttrValue {
@@ -272,7 +273,7 @@ function readKeyValueList(r: Reader, req: Request, valueDepth: number, depth: nu
   return values;
 }
 
-const trim = (s: string): string => (s.length > LIMITS.maxAttributeValueChars ? s.slice(0, LIMITS.maxAttributeValueChars) : s);
+const trim = (s: string): string => storableValue(s, LIMITS.maxAttributeValueChars);
 
 /** Length-delimited bytes: checks and skips them, returns their length (they end at r.pos). */
 function skipBytes(r: Reader): number {

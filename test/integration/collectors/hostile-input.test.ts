@@ -188,6 +188,29 @@ describe("hostile input → running collector: never a 5xx, nothing half-written
     expect(Number(rows[0]!.bad_times)).toBe(0);
   });
 
+  it("NUL characters (which PostgreSQL text cannot hold) are stored as U+FFFD, in JSON and protobuf alike", async () => {
+    // Before: one NUL failed the whole batch's transaction (22021) and every request in it got 503, retried forever.
+    const nul = (i: number) => {
+      const request = realRequest(1) as unknown as { resourceSpans: { resource: { attributes: object[] }; scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+      const span = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+      span.name = `chat\u0000${i}`;
+      span.status = { code: 2, message: "bad\u0000input" };
+      (span.attributes as object[]).push({ key: "inferledger.customer.id", value: { stringValue: "acme\u0000" } }, { key: "k\u0000", value: { stringValue: "v" } });
+      request.resourceSpans[0]!.resource.attributes[0] = { key: "service.name", value: { stringValue: "svc\u0000" } };
+      return { request, traceId: (span.traceId as Buffer).toString("hex") };
+    };
+    const viaJson = nul(1);
+    const json = JSON.stringify(viaJson.request, (_k, v: unknown) => (v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? Buffer.from((v as { data: number[] }).data).toString("hex") : v));
+    const viaProto = nul(2);
+    const [jsonRes, protoRes] = await Promise.all([post(Buffer.from(json), "application/json", false), post(encode(viaProto.request), "application/x-protobuf", true)]);
+    expect([jsonRes.status, protoRes.status]).toEqual([200, 200]);
+    const { rows } = await db.pool.query<{ name: string; status_message: string; customer_id: string; service_name: string }>(
+      "SELECT name, status_message, customer_id, service_name FROM spans WHERE org_id = $1 AND trace_id = ANY($2) ORDER BY name",
+      [org.org.id, [viaJson.traceId, viaProto.traceId]],
+    );
+    expect(rows).toEqual([1, 2].map((i) => ({ name: `chat\uFFFD${i}`, status_message: "bad\uFFFDinput", customer_id: "acme\uFFFD", service_name: "svc\uFFFD" })));
+  });
+
   it("a valid request after all of it is stored whole", async () => {
     const before = await storedSpans();
     const res = await post(encode(realRequest(5)), "application/x-protobuf", true);
