@@ -19,6 +19,13 @@ const COLUMNS = [
   ["is_retry", "bool"], ["is_retry_waste", "bool"],
 ] as const;
 
+/** The columns in COPY order: target names, and which values are microseconds or NOT NULL flags (copy-spans.ts). */
+export const SPAN_COLUMNS = COLUMNS.map(([name]) => ({
+  target: name === "start_us" ? "start_time" : name === "end_us" ? "end_time" : name,
+  isMicros: name === "start_us" || name === "end_us",
+  notNullFlag: name === "is_retry" || name === "is_retry_waste",
+}));
+
 const TIME_COLUMNS = new Set(["start_us", "end_us"]);
 const NOT_NULL_FLAGS = new Set(["is_retry", "is_retry_waste"]); // false until the trace is settled
 const targetColumns = COLUMNS.map(([name]) => (name === "start_us" ? "start_time" : name === "end_us" ? "end_time" : name));
@@ -63,24 +70,27 @@ function toMicros(nanos: bigint): string {
   return (nanos / 1000n).toString();
 }
 
+/** Row r's values in COLUMNS order; `res`, when given, is its settlement at ingest (null: settled later from storage). */
+export function spanValues({ orgId, span: s, costUsd, priceRef }: SpanRow, res: SpanResolution | null): unknown[] {
+  const a = s.attribution;
+  const llm = s.llm;
+  return [
+    orgId, s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, toMicros(s.startTimeUnixNano), toMicros(s.endTimeUnixNano),
+    s.status, s.statusMessage, s.serviceName, a.feature, a.taskType, a.taskId, a.taskOutcome, a.customerId,
+    a.promptName, a.promptVersion, a.promptSystemTokens, a.retryAttempt, llm !== null, llm?.provider ?? null,
+    llm?.requestModel ?? null, llm?.responseModel ?? null, llm?.model ?? null, llm?.operation ?? null,
+    llm?.inputTokens ?? null, llm?.cacheReadTokens ?? null, llm?.cacheWriteTokens ?? null, llm?.outputTokens ?? null,
+    llm?.reasoningTokens ?? null, llm?.isStreaming ?? null, llm?.ttftMs ?? null, llm?.errorType ?? null,
+    llm?.serverAddress ?? null, costUsd, priceRef,
+    res?.feature ?? null, res?.taskKey ?? null, res?.taskType ?? null, res?.customerId ?? null, res?.isRetry ?? null, res?.isRetryWaste ?? null,
+  ];
+}
+
 /** `resolutions[i]`, when given, is row i's settlement at ingest (null: settled later from storage). */
 export function spanRowsToArrays(rows: SpanRow[], resolutions?: (SpanResolution | null)[]): unknown[][] {
   const arrays: unknown[][] = COLUMNS.map(() => new Array(rows.length));
   for (let r = 0; r < rows.length; r++) {
-    const { orgId, span: s, costUsd, priceRef } = rows[r]!;
-    const a = s.attribution;
-    const llm = s.llm;
-    const res = resolutions?.[r] ?? null;
-    const values: unknown[] = [
-      orgId, s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, toMicros(s.startTimeUnixNano), toMicros(s.endTimeUnixNano),
-      s.status, s.statusMessage, s.serviceName, a.feature, a.taskType, a.taskId, a.taskOutcome, a.customerId,
-      a.promptName, a.promptVersion, a.promptSystemTokens, a.retryAttempt, llm !== null, llm?.provider ?? null,
-      llm?.requestModel ?? null, llm?.responseModel ?? null, llm?.model ?? null, llm?.operation ?? null,
-      llm?.inputTokens ?? null, llm?.cacheReadTokens ?? null, llm?.cacheWriteTokens ?? null, llm?.outputTokens ?? null,
-      llm?.reasoningTokens ?? null, llm?.isStreaming ?? null, llm?.ttftMs ?? null, llm?.errorType ?? null,
-      llm?.serverAddress ?? null, costUsd, priceRef,
-      res?.feature ?? null, res?.taskKey ?? null, res?.taskType ?? null, res?.customerId ?? null, res?.isRetry ?? null, res?.isRetryWaste ?? null,
-    ];
+    const values = spanValues(rows[r]!, resolutions?.[r] ?? null);
     for (let c = 0; c < values.length; c++) arrays[c]![r] = values[c];
   }
   return arrays;

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { copySpans } from "../../db/bulk/copy-spans.ts";
 import { insertSpans, isSpanKeyConflict, type InsertSpansMode, type SpanRow } from "../../db/bulk/insert-spans.ts";
 import type { InsertModePolicy } from "../../domain/ingest/insert-mode-policy.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
@@ -8,6 +9,26 @@ import { insertTasks } from "../../db/bulk/insert-tasks.ts";
 import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
 import { recordRollupDeltas } from "../costs/rollup-deltas.ts";
 import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlementPlan } from "../../domain/settlement/settle-at-ingest.ts";
+
+/** How the batch's spans are written: `copy` and `fresh` fail on a span stored before, `dedupe` skips it. */
+type StoreMode = InsertSpansMode | "copy";
+
+const copyCapable = new WeakMap<pg.Pool, Promise<boolean>>();
+/** A real PostgreSQL server takes COPY FROM STDIN; embedded PGlite's socket server hangs on it. Asked once per pool. */
+function serverTakesCopy(pool: pg.Pool): Promise<boolean> {
+  let answer = copyCapable.get(pool);
+  if (!answer) {
+    answer = pool.query<{ pglite: boolean }>("SELECT version() LIKE '%PGlite%' AS pglite").then(
+      (r) => r.rows[0]?.pglite === false,
+      () => {
+        copyCapable.delete(pool); // ask again next time (the database may be down right now)
+        return false;
+      },
+    );
+    copyCapable.set(pool, answer);
+  }
+  return answer;
+}
 
 export type StoreSpanBatchResult = { insertedSpans: number; settledTraces: number; dirtyTraces: number };
 
@@ -21,7 +42,7 @@ export async function storeSpanBatchDurably(
   rows: SpanRow[],
   options: { loopCallThreshold: number; insertPolicy?: InsertModePolicy },
 ): Promise<StoreSpanBatchResult> {
-  const attempt = (mode: InsertSpansMode) => {
+  const attempt = (mode: StoreMode) => {
     // A fresh plan per attempt: storeSpanBatch drops groups from the plan it is given.
     const plan = planIngestSettlement(rows, options);
     // Every statement of the batch is a lookup by key; the plan settings and the settlement lock travel with
@@ -32,7 +53,9 @@ export async function storeSpanBatchDurably(
   };
   if (!options.insertPolicy || options.insertPolicy.next() === "dedupe") return attempt("dedupe");
   try {
-    return await attempt("fresh");
+    // Nothing of the batch stored before, as far as the policy knows: COPY where the server takes it (it fails like
+    // the plain INSERT on a span stored before, and costs the database ~30 % less per span: copy-spans.ts).
+    return await attempt((await serverTakesCopy(pool)) ? "copy" : "fresh");
   } catch (error) {
     if (!isSpanKeyConflict(error)) throw error;
     options.insertPolicy.conflicted();
@@ -58,7 +81,7 @@ export async function storeSpanBatchDurably(
 export async function storeSpanBatch(
   client: pg.PoolClient,
   rows: SpanRow[],
-  options: { loopCallThreshold: number; mode?: InsertSpansMode },
+  options: { loopCallThreshold: number; mode?: StoreMode },
   /** The batch's plan, when the caller made it and took its orgs' settlement locks already (storeSpanBatchDurably). */
   prepared?: { plan: IngestSettlementPlan; orgsLocked: true },
 ): Promise<StoreSpanBatchResult> {
@@ -75,7 +98,8 @@ export async function storeSpanBatch(
     groups = groups.filter((g) => !stored.has(g));
   }
 
-  const inserted = await insertSpans(client, rows, plan.resolutions, options.mode ?? "dedupe");
+  const mode = options.mode ?? "dedupe";
+  const inserted = mode === "copy" ? await copySpans(client, rows, plan.resolutions) : await insertSpans(client, rows, plan.resolutions, mode);
   if (inserted.length === 0) return { insertedSpans: 0, settledTraces: 0, dirtyTraces: 0 };
   const newSpansPerTrace = new Map<string, number>();
   for (const k of inserted) {
