@@ -26,6 +26,10 @@ const measures = MEASURES.join(", ");
 // being flattened into a join by OFFSET 0. Its ORDER BY is what only the primary key delivers without a sort, so the
 // planner keeps to it even when statistics say the org has a row or two (a fresh database): as `trace_id = ANY($2)`, it
 // walked all of the org's spans by start time instead (~57 ms per batch, half the ingest rate in bench/ingest-load.ts).
+// The ORDER BY alone was not always enough: with statistics saying the org holds a row or two, the planner still
+// sometimes walked the org's spans by start time and sorted the few rows (seen in CI). Sorts off for the rest of the
+// ingest transaction (this statement comes last in it) leaves the primary-key probe the only cheap plan.
+export const DELTA_PLAN_SETTINGS = "SET LOCAL enable_sort = off";
 const BATCH_SPANS =
   "unnest($2::text[]) AS b(trace_id) CROSS JOIN LATERAL (SELECT * FROM spans WHERE org_id = $1 AND trace_id = b.trace_id ORDER BY org_id, trace_id, span_id OFFSET 0) s";
 // The tasks the batch claimed, as it wrote them (insert-tasks.ts): no need to read them back.
@@ -55,6 +59,7 @@ SELECT hit AS pooled FROM pooled`;
  * the calls: the caller then marks the hours for a full recompute, which prices pooled calls.
  */
 export async function recordRollupDeltas(client: pg.PoolClient, orgId: string, traceIds: string[], tasks: SettledTask[]): Promise<boolean> {
+  await client.query(DELTA_PLAN_SETTINGS);
   const { rows } = await client.query<{ pooled: boolean }>(RECORD_DELTAS_SQL, [orgId, traceIds, ...taskFactArrays(tasks)]);
   return !rows[0]!.pooled;
 }

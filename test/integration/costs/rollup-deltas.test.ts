@@ -6,7 +6,7 @@ import { costFactsSql, sumMeasuresSql } from "../../../server/db/sql/cost-facts.
 import { getEnv } from "../../../server/env.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { markHoursDirty, recomputeRollupHour } from "../../../server/services/costs/recompute-rollups.ts";
-import { foldRollupDeltas, RECORD_DELTAS_SQL, taskFactArrays } from "../../../server/services/costs/rollup-deltas.ts";
+import { DELTA_PLAN_SETTINGS, foldRollupDeltas, RECORD_DELTAS_SQL, taskFactArrays } from "../../../server/services/costs/rollup-deltas.ts";
 import { storeSpanBatch, storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
@@ -156,7 +156,7 @@ describe("rollup deltas: what ingest settles is folded into the rollups, exactly
     const traceIds = [...new Set(batch.map((r) => r.span.traceId))];
     const client = await db.pool.connect();
     try {
-      await client.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}`);
+      await client.query(`BEGIN; ${KEY_LOOKUP_PLANS_ONLY}; ${DELTA_PLAN_SETTINGS}`);
       const plan = (await client.query(`EXPLAIN ${RECORD_DELTAS_SQL}`, [org.id, traceIds, ...taskFactArrays([])])).rows.map((r) => r["QUERY PLAN"] as string).join("\n");
       await client.query("ROLLBACK");
       // One probe per trace id through the primary key (what `= ANY` was not: a walk over the org's spans by time);
