@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const overviewMs: number[] = [];
   const readApiMs: number[] = [];
   const queryErrors: string[] = [];
-  const samples: { minute: number; rssMb: number; dirtyTraces: number; storedSpans: number }[] = [];
+  const samples: { minute: number; rssMb: number; dirtyTraces: number; insertedSpansStat: number }[] = [];
   const perMinute: { minute: number; ingest: ReturnType<typeof summary>; overview: ReturnType<typeof summary> }[] = [];
   let minuteIngest: number[] = [];
   let minuteOverview: number[] = [];
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
       const counts = await db.pool.query<{ dirty: number; stored: number }>(
         "SELECT (SELECT count(*)::int FROM dirty_traces) AS dirty, (SELECT coalesce(sum(n_tup_ins), 0)::int FROM pg_stat_user_tables WHERE relname = 'spans') AS stored",
       );
-      samples.push({ minute, rssMb: treeRssMb(server.pid!), dirtyTraces: counts.rows[0]!.dirty, storedSpans: counts.rows[0]!.stored });
+      samples.push({ minute, rssMb: treeRssMb(server.pid!), dirtyTraces: counts.rows[0]!.dirty, insertedSpansStat: counts.rows[0]!.stored });
       if (i > 0 && i % 6 === 0) {
         perMinute.push({ minute: Math.round(minute), ingest: summary(minuteIngest), overview: summary(minuteOverview) });
         minuteIngest = [];

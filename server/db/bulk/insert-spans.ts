@@ -19,18 +19,19 @@ const COLUMNS = [
   ["is_retry", "bool"], ["is_retry_waste", "bool"],
 ] as const;
 
-/** The columns in COPY order: target names, and which values are microseconds or NOT NULL flags (copy-spans.ts). */
+/**
+ * Each column's target name and how its value is written: times travel as microseconds since the epoch, the retry
+ * flags are NOT NULL (false until the trace is settled). Shared by the INSERT below and COPY (copy-spans.ts).
+ */
 export const SPAN_COLUMNS = COLUMNS.map(([name]) => ({
   target: name === "start_us" ? "start_time" : name === "end_us" ? "end_time" : name,
   isMicros: name === "start_us" || name === "end_us",
   notNullFlag: name === "is_retry" || name === "is_retry_waste",
 }));
 
-const TIME_COLUMNS = new Set(["start_us", "end_us"]);
-const NOT_NULL_FLAGS = new Set(["is_retry", "is_retry_waste"]); // false until the trace is settled
-const targetColumns = COLUMNS.map(([name]) => (name === "start_us" ? "start_time" : name === "end_us" ? "end_time" : name));
-const selectList = COLUMNS.map(([name]) =>
-  TIME_COLUMNS.has(name) ? `'epoch'::timestamptz + ${name} * interval '1 microsecond'` : NOT_NULL_FLAGS.has(name) ? `coalesce(${name}, false)` : name,
+const targetColumns = SPAN_COLUMNS.map((c) => c.target);
+const selectList = COLUMNS.map(([name], i) =>
+  SPAN_COLUMNS[i]!.isMicros ? `'epoch'::timestamptz + ${name} * interval '1 microsecond'` : SPAN_COLUMNS[i]!.notNullFlag ? `coalesce(${name}, false)` : name,
 );
 const unnestArgs = COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
 

@@ -64,6 +64,9 @@ describe("hostile input → running collector: never a 5xx, nothing half-written
     }],
   });
   const encode = (request: object) => Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.create(request)).finish());
+  /** OTLP/JSON of a request built for protobuf: ids (Buffers) as hex, as the spec wants. */
+  const otlpJson = (request: object) =>
+    JSON.stringify(request, (_k, v: unknown) => (v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? Buffer.from((v as { data: number[] }).data).toString("hex") : v));
   /** Spans of a body as protobufjs reads it (null: undecodable), to compare with what the collector accepted. */
   const spanCountOf = (body: Buffer): number | null => {
     try {
@@ -145,7 +148,7 @@ describe("hostile input → running collector: never a 5xx, nothing half-written
             { key: "deep", value: nested(depth) },
             { key: "inferledger.customer.id", value: { stringValue: "c".repeat(hugeLength) + (invalidUtf8 ? "\u0000INVALID" : "") } },
           );
-          const hexIds = JSON.stringify(request, (_k, v: unknown) => (v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? Buffer.from((v as { data: number[] }).data).toString("hex") : v));
+          const hexIds = otlpJson(request);
           // Invalid UTF-8 cannot be written in a JS string: patch the placeholder's bytes in the encoded body.
           let body = Buffer.from(hexIds, "utf8");
           const at = body.indexOf("\\u0000INVALID");
@@ -200,7 +203,7 @@ describe("hostile input → running collector: never a 5xx, nothing half-written
       return { request, traceId: (span.traceId as Buffer).toString("hex") };
     };
     const viaJson = nul(1);
-    const json = JSON.stringify(viaJson.request, (_k, v: unknown) => (v && typeof v === "object" && (v as { type?: string }).type === "Buffer" ? Buffer.from((v as { data: number[] }).data).toString("hex") : v));
+    const json = otlpJson(viaJson.request);
     const viaProto = nul(2);
     const [jsonRes, protoRes] = await Promise.all([post(Buffer.from(json), "application/json", false), post(encode(viaProto.request), "application/x-protobuf", true)]);
     expect([jsonRes.status, protoRes.status]).toEqual([200, 200]);
