@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
+import { markPoolHoursDirty } from "./mark-pool-hours-dirty.ts";
 
 const list = z.array(z.string().trim().min(1).max(200)).max(100).default([]);
 
@@ -46,20 +47,46 @@ export async function createGpuPool({ ctx, input }: { ctx: OrgContext; input: Gp
   const data = GpuPoolInputSchema.parse(input);
   const exists = await ctx.db.prisma.gpuPool.findFirst({ where: { orgId: ctx.org.id, name: data.name } });
   if (exists) throw new ConflictError(`a GPU pool named ${data.name} exists already`);
-  const row = await ctx.db.prisma.gpuPool.create({ data: { id: crypto.randomUUID(), orgId: ctx.org.id, ...data } });
+  // The pool and the marks of the hours it now costs land together: history already stored is re-costed by the worker.
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const created = await tx.gpuPool.create({ data: { id: crypto.randomUUID(), orgId: ctx.org.id, ...data } });
+    await markPoolHoursDirty(tx, ctx.org.id, created.id, { samples: true, servedCalls: true });
+    return created;
+  });
   return toInfo(row);
+}
+
+/** What of a pool's edit can move costs to other hours or calls than those it already costs. */
+function reachOfChange(before: GpuPoolInfo, after: z.output<typeof GpuPoolInputSchema>) {
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  return {
+    samples: !same(before.matchHosts, after.matchHosts) || !same(before.matchGpuUuids, after.matchGpuUuids),
+    servedCalls: !same(before.servesModels, after.servesModels) || !same(before.servesAddresses, after.servesAddresses) || before.name !== after.name,
+  };
 }
 
 export async function updateGpuPool({ ctx, id, input }: { ctx: OrgContext; id: string; input: GpuPoolInput }): Promise<GpuPoolInfo> {
   requirePermission(ctx, "pools:manage");
   const data = GpuPoolInputSchema.parse(input);
-  const result = await ctx.db.prisma.gpuPool.updateMany({ where: { id, orgId: ctx.org.id }, data });
-  if (result.count === 0) throw new NotFoundError("GPU pool", id);
-  return toInfo(await ctx.db.prisma.gpuPool.findFirstOrThrow({ where: { id, orgId: ctx.org.id } }));
+  const row = await ctx.db.prisma.$transaction(async (tx) => {
+    const before = await tx.gpuPool.findFirst({ where: { id, orgId: ctx.org.id } });
+    if (!before) throw new NotFoundError("GPU pool", id);
+    const reach = reachOfChange(toInfo(before), data);
+    // Hours costed under the old rules (price, GPU count, matches) and under the new ones are all recomputed.
+    await markPoolHoursDirty(tx, ctx.org.id, id, { samples: false, servedCalls: false });
+    await tx.gpuPool.updateMany({ where: { id, orgId: ctx.org.id }, data });
+    await markPoolHoursDirty(tx, ctx.org.id, id, reach);
+    return tx.gpuPool.findFirstOrThrow({ where: { id, orgId: ctx.org.id } });
+  });
+  return toInfo(row);
 }
 
 export async function deleteGpuPool({ ctx, id }: { ctx: OrgContext; id: string }): Promise<void> {
   requirePermission(ctx, "pools:manage");
-  const result = await ctx.db.prisma.gpuPool.deleteMany({ where: { id, orgId: ctx.org.id } });
-  if (result.count === 0) throw new NotFoundError("GPU pool", id);
+  await ctx.db.prisma.$transaction(async (tx) => {
+    // The hours it costed are recomputed without it: its calls go back to API prices (or unpriced), its GPU-hours away.
+    await markPoolHoursDirty(tx, ctx.org.id, id, { samples: false, servedCalls: false });
+    const result = await tx.gpuPool.deleteMany({ where: { id, orgId: ctx.org.id } });
+    if (result.count === 0) throw new NotFoundError("GPU pool", id);
+  });
 }

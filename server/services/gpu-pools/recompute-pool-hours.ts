@@ -14,8 +14,8 @@ type PoolHour = { pool_id: string; gpu_type: string; gpu_count: number; busy_cos
  * busy = cost × mean utilization, attributed to the pool's calls in the hour by modelled GPU-seconds (throughput
  * model: prefill + decode on the pool's GPU type), or by tokens with the reason recorded on the pool-hour when the
  * model cannot estimate every call; idle = the rest. Calls belong to a pool when it serves their model or
- * address (the first such pool by name when several do). Returns the traces whose calls changed, so their tasks
- * are re-settled.
+ * address (the first such pool by name when several do); a call no pool serves any more loses its pool price.
+ * Returns the traces whose calls changed, so their tasks are re-settled.
  */
 export async function recomputePoolHours(client: pg.PoolClient, orgId: string, hour: Date): Promise<string[]> {
   const end = new Date(hour.getTime() + 3_600_000);
@@ -51,7 +51,17 @@ export async function recomputePoolHours(client: pg.PoolClient, orgId: string, h
      ORDER BY s.trace_id, s.span_id, p.name, p.id`,
     [orgId, hour, end],
   );
-  if (calls.length === 0) return [];
+  // Calls priced by a pool that no longer serves them (the pool was deleted or its rules changed) lose that price;
+  // the facts then price them by API price, or show them unpriced.
+  const { rows: released } = await client.query<{ trace_id: string }>(
+    `UPDATE spans s SET pool_id = NULL, gpu_cost_usd = NULL, gpu_seconds = NULL
+     WHERE s.org_id = $1 AND s.pool_id IS NOT NULL AND s.start_time >= $2 AND s.start_time < $3
+       AND NOT (s.trace_id, s.span_id, s.pool_id) IN (SELECT * FROM unnest($4::text[], $5::text[], $6::text[]))
+     RETURNING s.trace_id`,
+    [orgId, hour, end, calls.map((c) => c.trace_id), calls.map((c) => c.span_id), calls.map((c) => c.pool_id)],
+  );
+  const releasedTraces = released.map((r) => r.trace_id);
+  if (calls.length === 0) return [...new Set(releasedTraces)];
   const { rows: pools } = await client.query<PoolHour>(
     `SELECT p.id AS pool_id, p.gpu_type, p.gpu_count, ph.busy_cost_usd::text AS busy_cost_usd
      FROM gpu_pools p LEFT JOIN gpu_pool_hours ph ON ph.org_id = p.org_id AND ph.pool_id = p.id AND ph.hour = $2
@@ -89,7 +99,7 @@ export async function recomputePoolHours(client: pg.PoolClient, orgId: string, h
      RETURNING s.trace_id`,
     [orgId, updates.trace, updates.span, updates.pool, updates.cost, updates.seconds],
   );
-  return [...new Set(rows.map((r) => r.trace_id))];
+  return [...new Set([...releasedTraces, ...rows.map((r) => r.trace_id)])];
 }
 
 // A counter reading up to this long before the hour gives the hour its first interval (scrapes run every 15–60 s).
