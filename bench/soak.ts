@@ -31,6 +31,10 @@ const TEMPLATES = 64;
 const WEB_PORT = 4690;
 const OTLP_PORT = 4692;
 const HOST = "127.0.0.1";
+// Trace ids are random per send, as W3C trace ids are, so each trace's inserts land anywhere in the spans' primary-key
+// index. BENCH_SEQUENTIAL_TRACE_IDS=1 patches a sequence number into their first 8 bytes instead (the soaks before
+// 2026-12-03): inserts then append at the index's right edge, which flatters the database.
+const SEQUENTIAL_TRACE_IDS = process.env.BENCH_SEQUENTIAL_TRACE_IDS === "1";
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
@@ -38,7 +42,7 @@ const int = (key: string, v: number) => ({ key, value: { intValue: v } });
 const MODELS = [["openai", "gpt-4o-mini"], ["anthropic", "claude-sonnet-4-20250514"], ["openai", "gpt-4.1"], ["gcp.gemini", "gemini-2.5-flash"]] as const;
 
 /**
- * Pre-encoded requests whose trace ids are patched per send (first 8 bytes = sequence number), so every span is
+ * Pre-encoded requests whose trace ids are patched per send (SEQUENTIAL_TRACE_IDS), so every span is
  * new (really stored) while the generator spends almost no CPU on encoding — it shares the 2 cores with the server.
  */
 function buildTemplate(seed: number): { bytes: Buffer; traceIdOffsets: number[] } {
@@ -174,7 +178,11 @@ async function main(): Promise<void> {
   const sendOne = async (seq: number) => {
     const template = templates[seq % TEMPLATES]!;
     const body = Buffer.from(template.bytes);
-    for (const offset of template.traceIdOffsets) body.writeBigUInt64BE(BigInt(seq + 1), offset);
+    if (SEQUENTIAL_TRACE_IDS) for (const offset of template.traceIdOffsets) body.writeBigUInt64BE(BigInt(seq + 1), offset);
+    else {
+      const ids = crypto.randomBytes(16 * (SPANS_PER_REQUEST / SPANS_PER_TRACE));
+      template.traceIdOffsets.forEach((offset, i) => ids.copy(body, offset, Math.floor(i / SPANS_PER_TRACE) * 16, Math.floor(i / SPANS_PER_TRACE) * 16 + 16));
+    }
     inFlight++;
     const t0 = performance.now();
     try {
@@ -279,6 +287,7 @@ async function main(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     serverNodeFlags: nodeFlags,
+    traceIds: SEQUENTIAL_TRACE_IDS ? "sequential prefix" : "random",
     minutes: Number((elapsedS / 60).toFixed(2)),
     targetSpansPerSecond: spansPerSecond,
     achievedAcknowledgedSpansPerSecond: Math.round(acknowledgedSpans / elapsedS),

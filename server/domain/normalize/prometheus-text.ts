@@ -34,11 +34,15 @@ function parseLabels(body: string): Record<string, string> | null {
   return labels;
 }
 
-/** Prometheus text exposition format → samples; comments, blank and malformed lines are skipped (and counted). */
+/**
+ * Prometheus text exposition format → samples; comments, blank and malformed lines are skipped (and counted).
+ * NUL becomes U+FFFD: PostgreSQL text cannot hold it, and one in a label would fail the whole scrape's insert.
+ */
 export function parsePrometheusText(text: string): { samples: PromSample[]; skippedLines: number } {
   const samples: PromSample[] = [];
   let skippedLines = 0;
-  for (const raw of text.split("\n")) {
+  const storable = text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+  for (const raw of storable.split("\n")) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const m = LINE.exec(line);

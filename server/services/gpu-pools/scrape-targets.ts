@@ -5,8 +5,10 @@ import type { Db } from "../../db/client.ts";
 import { insertGpuSamples } from "../../db/bulk/insert-gpu-samples.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { gpuSamplesFromScrape } from "../../domain/normalize/prometheus-text.ts";
+import { scrapePrivateNetworksAllowed } from "../../env.ts";
 import { NotFoundError } from "../../errors.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
+import { fetchScrapeText } from "./fetch-scrape-text.ts";
 
 export const ScrapeTargetInputSchema = z.object({
   url: z.string().url().max(2000).refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL, e.g. http://gpu-node-1:9400/metrics"),
@@ -31,23 +33,28 @@ export async function deleteScrapeTarget({ ctx, id }: { ctx: OrgContext; id: str
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+// Targets scraped at once: a few dead ones (each waits out its timeout) must not hold up every other org's scrapes.
+const SCRAPE_CONCURRENCY = 8;
+
+type ScrapeTarget = Awaited<ReturnType<Db["prisma"]["scrapeTarget"]["findMany"]>>[number];
 
 /**
  * Scrapes every enabled target that is due (dcgm-exporter :9400, AMD :5000, nvidia_gpu_exporter :9835), stores its
  * GPU samples for the target's org (idempotent per GPU and timestamp) and marks the hour for GPU-pool costing.
- * Failures are recorded on the target (shown in Settings), never thrown at the scheduler.
+ * Private, loopback and link-local addresses are refused unless allowed (INFERLEDGER_SCRAPE_PRIVATE_NETWORKS; the
+ * default allows them only on the embedded single-box install). Failures are recorded on the target (shown in
+ * Settings), never thrown at the scheduler.
  */
-export async function scrapeDueTargets({ db, nowMs = Date.now(), fetchImpl = fetch, timeoutMs = 5_000 }: { db: Db; nowMs?: number; fetchImpl?: typeof fetch; timeoutMs?: number }): Promise<{ scraped: number; failed: number; samples: number }> {
-  const targets = await db.prisma.scrapeTarget.findMany({ where: { enabled: true } });
+export async function scrapeDueTargets({ db, nowMs = Date.now(), timeoutMs = 5_000, allowPrivateNetworks = scrapePrivateNetworksAllowed(), fetchText = fetchScrapeText }: {
+  db: Db; nowMs?: number; timeoutMs?: number; allowPrivateNetworks?: boolean; fetchText?: typeof fetchScrapeText;
+}): Promise<{ scraped: number; failed: number; samples: number }> {
+  const targets = (await db.prisma.scrapeTarget.findMany({ where: { enabled: true } }))
+    .filter((t) => !t.lastScrapeAt || t.lastScrapeAt.getTime() + t.intervalSeconds * 1000 <= nowMs);
   const out = { scraped: 0, failed: 0, samples: 0 };
-  for (const t of targets) {
-    if (t.lastScrapeAt && t.lastScrapeAt.getTime() + t.intervalSeconds * 1000 > nowMs) continue;
+  const scrapeOne = async (t: ScrapeTarget) => {
     let error: string | null = null;
     try {
-      const res = await fetchImpl(t.url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "text/plain" } });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const text = await res.text();
-      if (text.length > MAX_BODY_BYTES) throw new Error(`response larger than ${MAX_BODY_BYTES} bytes`);
+      const text = await fetchText(t.url, { timeoutMs, maxBytes: MAX_BODY_BYTES, allowPrivateNetworks });
       const host = new URL(t.url).hostname;
       const { samples } = gpuSamplesFromScrape(text, nowMs, { host });
       await withTransaction(db.pool, async (client) => {
@@ -59,10 +66,11 @@ export async function scrapeDueTargets({ db, nowMs = Date.now(), fetchImpl = fet
       out.samples += samples.length;
       out.scraped++;
     } catch (e) {
-      error = (e as Error).name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : (e as Error).message.slice(0, 300);
+      error = (e as Error).message.slice(0, 300);
       out.failed++;
     }
     await db.prisma.scrapeTarget.update({ where: { id: t.id }, data: { lastScrapeAt: new Date(nowMs), lastError: error } });
-  }
+  };
+  for (let i = 0; i < targets.length; i += SCRAPE_CONCURRENCY) await Promise.all(targets.slice(i, i + SCRAPE_CONCURRENCY).map(scrapeOne));
   return out;
 }

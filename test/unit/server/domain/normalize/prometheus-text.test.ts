@@ -20,6 +20,12 @@ describe("Prometheus text format", () => {
     expect(skippedLines).toBe(1);
   });
 
+  it("NUL in a label (unstorable in PostgreSQL text) becomes U+FFFD; the sample is kept", () => {
+    const { samples } = gpuSamplesFromScrape('DCGM_FI_DEV_GPU_UTIL{UUID="GPU-\u00001",Hostname="n\u0000ode",pod="p\u0000"} 50\n', 1, { host: null });
+    expect(samples).toHaveLength(1);
+    expect(samples[0]).toMatchObject({ gpuUuid: "GPU-\uFFFD1", host: "n\uFFFDode", utilizationRatio: 0.5, labels: { pod: "p\uFFFD" } });
+  });
+
   it("dcgm-exporter: engine-active ratio wins over GPU_UTIL %, MiB → bytes, W, k8s labels kept", () => {
     const { samples } = gpuSamplesFromScrape(DCGM, 1_760_000_000_000, { host: null });
     expect(samples).toEqual([

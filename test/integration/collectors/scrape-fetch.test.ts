@@ -1,0 +1,64 @@
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchScrapeText } from "../../../server/services/gpu-pools/fetch-scrape-text.ts";
+
+/** The scrape fetcher against a real HTTP server on loopback: what it refuses, and why. */
+describe("fetchScrapeText: SSRF guard, redirects, size and time limits", () => {
+  let hits: string[] = [];
+  let base = "";
+  const server = http.createServer((req, res) => {
+    hits.push(req.url ?? "");
+    if (req.url === "/metrics") return void res.writeHead(200, { "content-type": "text/plain" }).end("DCGM_FI_DEV_GPU_UTIL{UUID=\"GPU-1\"} 50\n");
+    if (req.url === "/redirect") return void res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    if (req.url === "/huge") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      const chunk = Buffer.alloc(64 * 1024, "a");
+      let sent = 0;
+      const push = () => {
+        while (sent < 64 && res.write(chunk)) sent++;
+        if (sent < 64) res.once("drain", push);
+        else res.end();
+      };
+      return push();
+    }
+    if (req.url === "/slow") return; // never answers
+    res.writeHead(404).end();
+  });
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  const allowed = { timeoutMs: 2_000, maxBytes: 1024 * 1024, allowPrivateNetworks: true };
+  const denied = { ...allowed, allowPrivateNetworks: false };
+
+  it("reads an exporter's text when private networks are allowed", async () => {
+    expect(await fetchScrapeText(`http://${base}/metrics`, allowed)).toBe("DCGM_FI_DEV_GPU_UTIL{UUID=\"GPU-1\"} 50\n");
+  });
+
+  it("refuses loopback, metadata and private addresses, literal or by name, before any request is sent", async () => {
+    hits = [];
+    const port = base.split(":")[1];
+    await expect(fetchScrapeText(`http://${base}/metrics`, denied)).rejects.toThrow("refused: 127.0.0.1 is a private, loopback or link-local address");
+    await expect(fetchScrapeText(`http://localhost:${port}/metrics`, denied)).rejects.toThrow(/refused: localhost is (127\.0\.0\.1|::1), a private/);
+    await expect(fetchScrapeText(`http://[::ffff:127.0.0.1]:${port}/metrics`, denied)).rejects.toThrow("refused");
+    await expect(fetchScrapeText("http://169.254.169.254/latest/meta-data/", denied)).rejects.toThrow("refused: 169.254.169.254");
+    await expect(fetchScrapeText("http://10.0.0.7:9400/metrics", denied)).rejects.toThrow("refused: 10.0.0.7");
+    expect(hits).toEqual([]);
+  });
+
+  it("does not follow a redirect (it could point anywhere)", async () => {
+    await expect(fetchScrapeText(`http://${base}/redirect`, allowed)).rejects.toThrow("HTTP 302: redirects are not followed; use the final URL");
+  });
+
+  it("stops reading past the size limit instead of buffering the body", async () => {
+    await expect(fetchScrapeText(`http://${base}/huge`, { ...allowed, maxBytes: 256 * 1024 })).rejects.toThrow("response larger than 262144 bytes");
+  });
+
+  it("gives up on a target that never answers", async () => {
+    await expect(fetchScrapeText(`http://${base}/slow`, { ...allowed, timeoutMs: 200 })).rejects.toThrow("timed out after 200 ms");
+  });
+});
