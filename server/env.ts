@@ -27,7 +27,7 @@ const EnvSchema = z.object({
   INFERLEDGER_DELIVERY_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   // Scrape targets on private, loopback or link-local addresses: "deny" keeps tenants from probing the service's own
   // network (SSRF); unset = allowed on the embedded single-box install only, denied with DATABASE_URL.
-  INFERLEDGER_SCRAPE_PRIVATE_NETWORKS: z.enum(["allow", "deny"]).optional(),
+  INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS: z.enum(["allow", "deny"]).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   TEST_DATABASE_URL: z.string().optional(),
   E2E_REQUIRED: z.enum(["0", "1"]).optional(),
@@ -62,9 +62,9 @@ export function isEmbeddedMode(env: Env = getEnv()): boolean {
   return !env.DATABASE_URL;
 }
 
-/** Whether GPU exporter scrapes may reach private networks (see INFERLEDGER_SCRAPE_PRIVATE_NETWORKS). */
-export function scrapePrivateNetworksAllowed(env: Env = getEnv()): boolean {
-  if (env.INFERLEDGER_SCRAPE_PRIVATE_NETWORKS) return env.INFERLEDGER_SCRAPE_PRIVATE_NETWORKS === "allow";
+/** Whether GPU exporter scrapes may reach private networks (see INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS). */
+export function outboundPrivateNetworksAllowed(env: Env = getEnv()): boolean {
+  if (env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS) return env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS === "allow";
   return isEmbeddedMode(env);
 }
 

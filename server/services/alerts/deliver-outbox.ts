@@ -2,6 +2,8 @@ import type { Db } from "../../db/client.ts";
 import crypto from "node:crypto";
 import { attemptOutcome, redactSecret, type AttemptOutcome } from "../../domain/alerts/delivery-log.ts";
 import { decideDelivery, nextSlotMs } from "../../domain/alerts/delivery-policy.ts";
+import { outboundPrivateNetworksAllowed } from "../../env.ts";
+import { outboundFetch } from "../net/outbound-request.ts";
 import { open, redactUrl, signBody } from "./secret-box.ts";
 
 export type DeliveryOutcome = { sent: number; retried: number; failed: number };
@@ -11,9 +13,10 @@ export type DeliveryOutcome = { sent: number; retried: number; failed: number };
  * next_attempt_at forward before sending, so a concurrent worker does not pick it up; the URL is decrypted only here
  * and never logged (redactUrl). Generic webhooks carry an HMAC signature and the idempotency key.
  * Every attempt (and every give-up without one) adds a row to alert_delivery_attempts in the same transaction as
- * the delivery's update: that row is the delivery log the Alerts page shows.
+ * the delivery's update: that row is the delivery log the Alerts page shows. Channel URLs are tenant-supplied: by
+ * default they are sent through the outbound guard (no private addresses on a multi-tenant server, no redirects).
  */
-export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = fetch, timeoutMs = 10_000, limit = 50, onlyIds, log = () => undefined }: {
+export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = outboundFetch({ maxBytes: 64 * 1024, allowPrivateNetworks: outboundPrivateNetworksAllowed() }), timeoutMs = 10_000, limit = 50, onlyIds, log = () => undefined }: {
   db: Db; nowMs?: number; fetchImpl?: typeof fetch; timeoutMs?: number; limit?: number; log?: (line: string) => void;
   /** Deliver just these rows (a user's test-send), leaving the rest of the outbox to the worker. */
   onlyIds?: string[];
@@ -62,7 +65,8 @@ export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = fetch,
       retryAfter = res.headers.get("retry-after");
       if (!res.ok) error = redactSecret((await res.text()).slice(0, 200), url);
     } catch (e) {
-      error = (e as Error).name === "TimeoutError" ? "timed out" : "network error";
+      const message = (e as Error).message;
+      error = (e as Error).name === "TimeoutError" ? "timed out" : message.startsWith("refused: ") ? message : "network error";
     }
     const durationMs = Math.round(performance.now() - startedMs);
     const attempt = d.attempts + 1;

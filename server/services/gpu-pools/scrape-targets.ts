@@ -5,10 +5,10 @@ import type { Db } from "../../db/client.ts";
 import { insertGpuSamples } from "../../db/bulk/insert-gpu-samples.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { gpuSamplesFromScrape } from "../../domain/normalize/prometheus-text.ts";
-import { scrapePrivateNetworksAllowed } from "../../env.ts";
+import { outboundPrivateNetworksAllowed } from "../../env.ts";
 import { NotFoundError } from "../../errors.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
-import { fetchScrapeText } from "./fetch-scrape-text.ts";
+import { fetchScrapeText } from "../net/outbound-request.ts";
 
 export const ScrapeTargetInputSchema = z.object({
   url: z.string().url().max(2000).refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL, e.g. http://gpu-node-1:9400/metrics"),
@@ -41,11 +41,11 @@ type ScrapeTarget = Awaited<ReturnType<Db["prisma"]["scrapeTarget"]["findMany"]>
 /**
  * Scrapes every enabled target that is due (dcgm-exporter :9400, AMD :5000, nvidia_gpu_exporter :9835), stores its
  * GPU samples for the target's org (idempotent per GPU and timestamp) and marks the hour for GPU-pool costing.
- * Private, loopback and link-local addresses are refused unless allowed (INFERLEDGER_SCRAPE_PRIVATE_NETWORKS; the
+ * Private, loopback and link-local addresses are refused unless allowed (INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS; the
  * default allows them only on the embedded single-box install). Failures are recorded on the target (shown in
  * Settings), never thrown at the scheduler.
  */
-export async function scrapeDueTargets({ db, nowMs = Date.now(), timeoutMs = 5_000, allowPrivateNetworks = scrapePrivateNetworksAllowed(), fetchText = fetchScrapeText }: {
+export async function scrapeDueTargets({ db, nowMs = Date.now(), timeoutMs = 5_000, allowPrivateNetworks = outboundPrivateNetworksAllowed(), fetchText = fetchScrapeText }: {
   db: Db; nowMs?: number; timeoutMs?: number; allowPrivateNetworks?: boolean; fetchText?: typeof fetchScrapeText;
 }): Promise<{ scraped: number; failed: number; samples: number }> {
   const targets = (await db.prisma.scrapeTarget.findMany({ where: { enabled: true } }))

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { deliverOutbox } from "../../../server/services/alerts/deliver-outbox.ts";
+import { outboundFetch } from "../../../server/services/net/outbound-request.ts";
 import { callerFor, createTestOrg } from "../../fixtures/factories.ts";
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 import { startFakeSlack } from "../../helpers/fake-slack.ts";
@@ -38,6 +39,26 @@ describe("alert delivery log: one row per attempt, listed per org", () => {
       expect(log.nextCursor).toBeNull();
       // Never the webhook URL or its secret path.
       expect(JSON.stringify(log)).not.toContain("XXXXsecret");
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it("on a multi-tenant server a channel on a private address is never called, and the log says why", async () => {
+    const { org, user } = await createTestOrg(db);
+    const asOwner = callerFor(db, user);
+    const slack = await startFakeSlack([{ status: 500 }]);
+    try {
+      const channel = await asOwner.alerts.createChannel({ orgSlug: org.slug, channel: { kind: "webhook", name: "internal", url: slack.url } });
+      const denied = outboundFetch({ maxBytes: 64 * 1024, allowPrivateNetworks: false });
+      const first = await asOwner.alerts.testSend({ orgSlug: org.slug, channelId: channel.id });
+      const pending = await db.prisma.alertDelivery.findUniqueOrThrow({ where: { id: first.deliveryId } });
+      await deliverOutbox({ db, nowMs: pending.nextAttemptAt.getTime(), onlyIds: [first.deliveryId], fetchImpl: denied });
+      expect(slack.requests).toHaveLength(1); // the test-send itself, with this test's default (private allowed)
+      const [attempt] = await db.prisma.alertDeliveryAttempt.findMany({ where: { deliveryId: first.deliveryId, attempt: 2 } });
+      expect(attempt).toMatchObject({ httpStatus: null, outcome: "retry" });
+      expect(attempt!.error).toBe("network error: refused: 127.0.0.1 is a private, loopback or link-local address (INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS=allow permits it)");
+      expect(attempt!.error).not.toContain("XXXXsecret");
     } finally {
       await slack.close();
     }

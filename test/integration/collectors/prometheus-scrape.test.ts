@@ -51,7 +51,7 @@ describe("Prometheus scrape of GPU exporters", () => {
     const target = await owner.gpuPools.createScrapeTarget({ orgSlug: org.slug, target: { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics` } });
     await scrapeDueTargets({ db, nowMs: Date.now() + 3_600_000, allowPrivateNetworks: false });
     const [stored] = (await owner.gpuPools.scrapeTargets({ orgSlug: org.slug })).filter((t) => t.id === target.id);
-    expect(stored?.lastError).toBe("refused: 127.0.0.1 is a private, loopback or link-local address (INFERLEDGER_SCRAPE_PRIVATE_NETWORKS=allow permits it)");
+    expect(stored?.lastError).toBe("refused: 127.0.0.1 is a private, loopback or link-local address (INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS=allow permits it)");
     expect(requests).toBe(0);
     expect(await db.prisma.gpuSample.count({ where: { orgId: org.id } })).toBe(0);
     await new Promise((r) => server.close(r));

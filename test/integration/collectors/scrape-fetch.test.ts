@@ -1,9 +1,9 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchScrapeText } from "../../../server/services/gpu-pools/fetch-scrape-text.ts";
+import { fetchScrapeText, outboundFetch } from "../../../server/services/net/outbound-request.ts";
 
 /** The scrape fetcher against a real HTTP server on loopback: what it refuses, and why. */
-describe("fetchScrapeText: SSRF guard, redirects, size and time limits", () => {
+describe("outbound requests to tenant URLs: SSRF guard, redirects, size and time limits", () => {
   let hits: string[] = [];
   let base = "";
   const server = http.createServer((req, res) => {
@@ -22,6 +22,12 @@ describe("fetchScrapeText: SSRF guard, redirects, size and time limits", () => {
       return push();
     }
     if (req.url === "/slow") return; // never answers
+    if (req.url === "/echo") {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      return void req.on("end", () => res.writeHead(201, { "x-echo": String(req.headers["x-sig"]) }).end(`${req.method} ${body}`));
+    }
+    if (req.url === "/empty") return void res.writeHead(204).end();
     res.writeHead(404).end();
   });
   beforeAll(async () => {
@@ -56,6 +62,14 @@ describe("fetchScrapeText: SSRF guard, redirects, size and time limits", () => {
 
   it("stops reading past the size limit instead of buffering the body", async () => {
     await expect(fetchScrapeText(`http://${base}/huge`, { ...allowed, maxBytes: 256 * 1024 })).rejects.toThrow("response larger than 262144 bytes");
+  });
+
+  it("outboundFetch (alert deliveries) POSTs body and headers and hands back status, headers and text", async () => {
+    const post = outboundFetch({ maxBytes: 1024, allowPrivateNetworks: true });
+    const res = await post(`http://${base}/echo`, { method: "POST", headers: { "content-type": "application/json", "x-sig": "abc" }, body: '{"a":1}' });
+    expect([res.status, res.headers.get("x-echo"), await res.text()]).toEqual([201, "abc", 'POST {"a":1}']);
+    expect((await post(`http://${base}/empty`, { method: "POST", body: "{}" })).status).toBe(204);
+    await expect(outboundFetch({ maxBytes: 1024, allowPrivateNetworks: false })(`http://${base}/echo`, { method: "POST", body: "{}" })).rejects.toThrow("refused: 127.0.0.1");
   });
 
   it("gives up on a target that never answers", async () => {

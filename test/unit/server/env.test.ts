@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { getEnv, isDemoEnabled, resetEnvCache, scrapePrivateNetworksAllowed } from "../../../server/env.ts";
+import { getEnv, isDemoEnabled, resetEnvCache, outboundPrivateNetworksAllowed } from "../../../server/env.ts";
 
 const saved = { ...process.env };
 
@@ -21,20 +21,20 @@ describe("environment validation", () => {
   });
 
   it("scrapes may reach private networks on the embedded install only, unless set", () => {
-    delete process.env.INFERLEDGER_SCRAPE_PRIVATE_NETWORKS;
+    delete process.env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS;
     delete process.env.DATABASE_URL;
     resetEnvCache();
-    expect(scrapePrivateNetworksAllowed()).toBe(true);
+    expect(outboundPrivateNetworksAllowed()).toBe(true);
     process.env.DATABASE_URL = "postgres://db.example/app";
     process.env.BETTER_AUTH_SECRET = "s".repeat(32);
     resetEnvCache();
-    expect(scrapePrivateNetworksAllowed()).toBe(false);
-    process.env.INFERLEDGER_SCRAPE_PRIVATE_NETWORKS = "allow";
+    expect(outboundPrivateNetworksAllowed()).toBe(false);
+    process.env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS = "allow";
     resetEnvCache();
-    expect(scrapePrivateNetworksAllowed()).toBe(true);
-    process.env.INFERLEDGER_SCRAPE_PRIVATE_NETWORKS = "yes";
+    expect(outboundPrivateNetworksAllowed()).toBe(true);
+    process.env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS = "yes";
     resetEnvCache();
-    expect(() => getEnv()).toThrow(/INFERLEDGER_SCRAPE_PRIVATE_NETWORKS/);
+    expect(() => getEnv()).toThrow(/INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS/);
   });
 
   it("server mode: demo is opt-in and a secret is required in production", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPrivateAddress } from "../../../../../server/services/gpu-pools/private-address.ts";
+import { isPrivateAddress } from "../../../../../server/services/net/private-address.ts";
 
 describe("isPrivateAddress: what a scrape on a tenant's behalf must not reach", () => {
   it.each([
