@@ -3,16 +3,16 @@ import type { SettledTask } from "../../domain/settlement/settle-traces.ts";
 
 const INSERT_TASKS = `INSERT INTO tasks (org_id, task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls,
     retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider,
-    primary_model, is_loop, trace_ids)
+    primary_model, is_loop, trace_ids, cached_input_tokens, cache_write_tokens)
   SELECT $1, u.task_key, u.feature, u.task_type, u.customer_id, u.outcome, u.start_time, u.end_time, u.calls, u.failed_calls,
     u.retry_calls, u.unpriced_calls, u.input_tokens, u.output_tokens, u.cost_usd, u.retry_cost_usd, u.failed_cost_usd,
-    u.primary_provider, u.primary_model, u.is_loop, ARRAY(SELECT jsonb_array_elements_text(u.trace_ids))
+    u.primary_provider, u.primary_model, u.is_loop, ARRAY(SELECT jsonb_array_elements_text(u.trace_ids)), u.cached_input_tokens, u.cache_write_tokens
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[],
     $10::int[], $11::int[], $12::int[], $13::int8[], $14::int8[], $15::numeric[], $16::numeric[], $17::numeric[], $18::text[],
-    $19::text[], $20::bool[], $21::jsonb[])
+    $19::text[], $20::bool[], $21::jsonb[], $22::int8[], $23::int8[])
     AS u(task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls, retry_calls,
       unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider, primary_model,
-      is_loop, trace_ids)`;
+      is_loop, trace_ids, cached_input_tokens, cache_write_tokens)`;
 
 const ON_CONFLICT_REPLACE = `ON CONFLICT (org_id, task_key) DO UPDATE SET feature = excluded.feature, task_type = excluded.task_type,
     customer_id = excluded.customer_id, outcome = excluded.outcome, start_time = excluded.start_time, end_time = excluded.end_time,
@@ -20,12 +20,12 @@ const ON_CONFLICT_REPLACE = `ON CONFLICT (org_id, task_key) DO UPDATE SET featur
     unpriced_calls = excluded.unpriced_calls, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
     cost_usd = excluded.cost_usd, retry_cost_usd = excluded.retry_cost_usd, failed_cost_usd = excluded.failed_cost_usd,
     primary_provider = excluded.primary_provider, primary_model = excluded.primary_model, is_loop = excluded.is_loop,
-    trace_ids = excluded.trace_ids`;
+    trace_ids = excluded.trace_ids, cached_input_tokens = excluded.cached_input_tokens, cache_write_tokens = excluded.cache_write_tokens`;
 
 const TASK_FIELDS = [
   "taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "calls", "failedCalls", "retryCalls",
   "unpricedCalls", "inputTokens", "outputTokens", "costUsd", "retryCostUsd", "failedCostUsd", "primaryProvider",
-  "primaryModel", "isLoop", "traceIdsJson",
+  "primaryModel", "isLoop", "traceIdsJson", "cachedInputTokens", "cacheWriteTokens",
 ] as const;
 
 function taskArrays(tasks: SettledTask[]): unknown[][] {

@@ -45,6 +45,8 @@ export function toSettleSpan(span: NormalizedSpan, costUsd: string | null): Sett
     provider: llm?.provider ?? null,
     model: llm?.model ?? null,
     inputTokens: llm?.inputTokens ?? 0,
+    cacheReadTokens: llm?.cacheReadTokens ?? 0,
+    cacheWriteTokens: llm?.cacheWriteTokens ?? 0,
     outputTokens: llm?.outputTokens ?? 0,
     costUsd,
     gpuCostUsd: null, // a GPU cost share is only known once the pool hour is rolled up (which re-marks the trace)

@@ -20,6 +20,8 @@ export type SettleSpan = {
   provider: string | null;
   model: string | null;
   inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
   outputTokens: number;
   costUsd: string | null; // API price at ingest; null = unpriced (or self-hosted)
   gpuCostUsd: string | null; // busy GPU cost share, once known
@@ -49,6 +51,8 @@ export type SettledTask = {
   retryCalls: number;
   unpricedCalls: number;
   inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
   outputTokens: number;
   costUsd: string;
   retryCostUsd: string;
@@ -196,6 +200,8 @@ function buildTask(
     retryCalls: calls.filter((c) => resolutions.get(c)!.isRetry).length,
     unpricedCalls: calls.filter((c) => c.costUsd === null && c.gpuCostUsd === null).length,
     inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0),
+    cachedInputTokens: calls.reduce((n, c) => n + c.cacheReadTokens, 0),
+    cacheWriteTokens: calls.reduce((n, c) => n + c.cacheWriteTokens, 0),
     outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
     costUsd: cost.toFixed(12),
     retryCostUsd: retryCost.toFixed(12),

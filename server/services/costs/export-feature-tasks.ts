@@ -8,20 +8,16 @@ export const MAX_EXPORT_TASKS = 50_000;
 export type FeatureTasksCsv = { filename: string; csv: string; rows: number; truncated: boolean };
 
 /**
- * A feature's tasks in the period as CSV, newest first. Cached-token counts are not on the task row, so they are
- * summed from its settled spans (index on org_id, resolved_task_key). Cost stays NUMERIC text end to end.
+ * A feature's tasks in the period as CSV, newest first. Cost stays NUMERIC text end to end.
  */
 export async function exportFeatureTasks({ ctx, feature, preset, nowMs }: { ctx: OrgContext; feature: string; preset: PeriodPreset; nowMs: number }): Promise<FeatureTasksCsv> {
   requirePermission(ctx, "costs:read");
   const p = resolvePeriod(preset, nowMs);
   const { rows } = await ctx.db.pool.query(
     `SELECT t.task_key, t.task_type, t.customer_id, t.outcome, t.calls, t.retry_calls, t.failed_calls, t.unpriced_calls,
-       t.input_tokens, t.output_tokens, t.cost_usd::text AS cost_usd, t.start_time, s.cache_read, s.cache_write
+       t.input_tokens, t.output_tokens, t.cost_usd::text AS cost_usd, t.start_time,
+       t.cached_input_tokens AS cache_read, t.cache_write_tokens AS cache_write
      FROM tasks t
-     LEFT JOIN LATERAL (
-       SELECT coalesce(sum(cache_read_tokens), 0)::int8 AS cache_read, coalesce(sum(cache_write_tokens), 0)::int8 AS cache_write
-       FROM spans WHERE org_id = t.org_id AND resolved_task_key = t.task_key
-     ) s ON true
      WHERE t.org_id = $1 AND t.feature = $2 AND t.start_time >= $3 AND t.start_time < $4
      ORDER BY t.start_time DESC, t.task_key
      LIMIT $5`,

@@ -96,7 +96,8 @@ async function loadSpans(client: pg.PoolClient, orgId: string, traceIds: string[
   const { rows } = await client.query(
     `SELECT trace_id, span_id, parent_span_id, extract(epoch FROM start_time) * 1000 AS start_ms, extract(epoch FROM end_time) * 1000 AS end_ms,
        status, service_name, feature, task_type, task_id, task_outcome, customer_id, retry_attempt, is_llm_call, operation, provider, model,
-       coalesce(input_tokens, 0) AS input_tokens, coalesce(output_tokens, 0) AS output_tokens, cost_usd::text, gpu_cost_usd::text
+       coalesce(input_tokens, 0) AS input_tokens, coalesce(cache_read_tokens, 0) AS cache_read_tokens,
+       coalesce(cache_write_tokens, 0) AS cache_write_tokens, coalesce(output_tokens, 0) AS output_tokens, cost_usd::text, gpu_cost_usd::text
      FROM unnest($2::text[]) AS t, LATERAL (SELECT * FROM spans WHERE org_id = $1 AND trace_id = t OFFSET 0) AS s`,
     [orgId, traceIds],
   );
@@ -104,7 +105,8 @@ async function loadSpans(client: pg.PoolClient, orgId: string, traceIds: string[
     traceId: r.trace_id, spanId: r.span_id, parentSpanId: r.parent_span_id, startMs: Number(r.start_ms), endMs: Number(r.end_ms),
     status: r.status, serviceName: r.service_name, feature: r.feature, taskType: r.task_type, taskId: r.task_id, taskOutcome: r.task_outcome,
     customerId: r.customer_id, retryAttempt: r.retry_attempt, isLlmCall: r.is_llm_call, operation: r.operation, provider: r.provider,
-    model: r.model, inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens), costUsd: r.cost_usd, gpuCostUsd: r.gpu_cost_usd,
+    model: r.model, inputTokens: Number(r.input_tokens), cacheReadTokens: Number(r.cache_read_tokens), cacheWriteTokens: Number(r.cache_write_tokens),
+    outputTokens: Number(r.output_tokens), costUsd: r.cost_usd, gpuCostUsd: r.gpu_cost_usd,
   }));
 }
 

@@ -4,7 +4,7 @@ import { settleTraces, type SettleSpan } from "../../../../../server/domain/sett
 const base: SettleSpan = {
   traceId: "t1", spanId: "root", parentSpanId: null, startMs: 0, endMs: 100, status: "unset", serviceName: "svc",
   feature: null, taskType: null, taskId: null, taskOutcome: null, customerId: null, retryAttempt: null, isLlmCall: false,
-  operation: null, provider: null, model: null, inputTokens: 0, outputTokens: 0, costUsd: null, gpuCostUsd: null,
+  operation: null, provider: null, model: null, inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, costUsd: null, gpuCostUsd: null,
 };
 const call = (o: Partial<SettleSpan>): SettleSpan => ({ ...base, isLlmCall: true, parentSpanId: "root", operation: "chat", provider: "openai", model: "gpt-4o-mini", costUsd: "0.001", inputTokens: 100, outputTokens: 10, ...o });
 const settle = (spans: SettleSpan[]) => settleTraces(spans, { loopCallThreshold: 3 });
@@ -28,12 +28,12 @@ describe("settleTraces", () => {
   it("groups spans of several traces by inferledger.task.id", () => {
     const { tasks } = settle([
       { ...base, traceId: "a", taskId: "job-7", feature: "etl" },
-      call({ traceId: "a", spanId: "c1" }),
+      call({ traceId: "a", spanId: "c1", cacheReadTokens: 60, cacheWriteTokens: 5 }),
       { ...base, traceId: "b", taskId: "job-7" },
-      call({ traceId: "b", spanId: "c2", costUsd: "0.002" }),
+      call({ traceId: "b", spanId: "c2", costUsd: "0.002", cacheReadTokens: 40 }),
     ]);
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ taskKey: "job-7", calls: 2, costUsd: "0.003000000000", traceIds: ["a", "b"] });
+    expect(tasks[0]).toMatchObject({ taskKey: "job-7", calls: 2, costUsd: "0.003000000000", traceIds: ["a", "b"], inputTokens: 200, cachedInputTokens: 100, cacheWriteTokens: 5 });
   });
 
   it("outcome: explicit attribute wins; otherwise failure iff the root span is ERROR", () => {
