@@ -98,7 +98,9 @@ describe("streaming trace reader = protobufjs message decoding + tree walk", () 
     fc.assert(fc.property(request, (req) => {
       if (expectSameAsTree(encode(req))) streamedCount++;
     }), { numRuns: 8_000 });
-    expect(streamedCount).toBeGreaterThan(3_000); // the reader answers for the usual shapes, not the fallback
+    // The reader answers for the usual shapes, not the fallback: ~38 % of generated requests (binomial, σ ≈ 44 of
+    // 8,000); a bound at 3,000 sat ~2 σ below the mean and failed about one run in twenty (seen 2,996). 30 % is > 10 σ.
+    expect(streamedCount).toBeGreaterThan(2_400);
   }, PROPERTY_TIMEOUT_MS);
 
   it("on bodies with bytes cut, flipped or appended (errors are the library's, message included)", () => {
