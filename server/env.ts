@@ -25,8 +25,8 @@ const EnvSchema = z.object({
   INFERLEDGER_LOOP_CALL_THRESHOLD: z.coerce.number().int().min(2).max(100_000).default(20),
   // Alert delivery attempts older than this are pruned (the log shows what happened recently, not forever).
   INFERLEDGER_DELIVERY_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  // Scrape targets on private, loopback or link-local addresses: "deny" keeps tenants from probing the service's own
-  // network (SSRF); unset = allowed on the embedded single-box install only, denied with DATABASE_URL.
+  // Scrape targets and alert webhooks on private, loopback or link-local addresses: "deny" keeps tenants from making
+  // the service call its own network (SSRF); unset = allowed on the embedded single-box install only, denied with DATABASE_URL.
   INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS: z.enum(["allow", "deny"]).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   TEST_DATABASE_URL: z.string().optional(),
@@ -62,7 +62,7 @@ export function isEmbeddedMode(env: Env = getEnv()): boolean {
   return !env.DATABASE_URL;
 }
 
-/** Whether GPU exporter scrapes may reach private networks (see INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS). */
+/** Whether GPU exporter scrapes and alert deliveries may reach private networks (see INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS). */
 export function outboundPrivateNetworksAllowed(env: Env = getEnv()): boolean {
   if (env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS) return env.INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS === "allow";
   return isEmbeddedMode(env);

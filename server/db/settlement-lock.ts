@@ -27,6 +27,9 @@ export function ingestSettlementLockSql(orgIds: string[]): string | null {
   return `SELECT pg_advisory_xact_lock_shared(hashtext(o), ${SETTLE_LOCK_CLASS}) FROM unnest(ARRAY[${literals.join(", ")}]::text[]) AS o ORDER BY o`;
 }
 
+/** The exclusive lock as SQL with the org id as $1: for a Prisma transaction (`$queryRawUnsafe`). */
+export const SETTLER_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext($1), ${SETTLE_LOCK_CLASS})`;
+
 export async function lockOrgForSettler(client: pg.PoolClient, orgId: string): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), ${SETTLE_LOCK_CLASS})`, [orgId]);
 }

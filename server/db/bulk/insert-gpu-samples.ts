@@ -15,8 +15,11 @@ RETURNING org_id, time`;
 
 export async function insertGpuSamples(client: pg.Pool | pg.PoolClient, rows: GpuSampleRow[]): Promise<{ orgId: string; time: Date }[]> {
   if (rows.length === 0) return [];
-  const cols: unknown[][] = Array.from({ length: 10 }, () => new Array(rows.length));
-  rows.forEach(({ orgId, sample: s }, i) => {
+  // Key order, as every writer of a table takes its rows: two writers of the same GPUs (an OTLP batch and a scrape,
+  // two scrape targets) wait for each other instead of deadlocking on the unique index.
+  const sorted = [...rows].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : a.sample.gpuUuid < b.sample.gpuUuid ? -1 : a.sample.gpuUuid > b.sample.gpuUuid ? 1 : a.sample.timeUnixMs - b.sample.timeUnixMs));
+  const cols: unknown[][] = Array.from({ length: 10 }, () => new Array(sorted.length));
+  sorted.forEach(({ orgId, sample: s }, i) => {
     const values = [orgId, s.gpuUuid, Math.round(s.timeUnixMs), s.host, s.gpuModelName, s.utilizationRatio,
       s.memoryUsedBytes === null ? null : Math.round(s.memoryUsedBytes), s.powerWatts, s.energyJoulesTotal, JSON.stringify(s.labels)];
     values.forEach((v, c) => (cols[c]![i] = v));

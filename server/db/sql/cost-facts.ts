@@ -40,7 +40,8 @@ export function spanFactsSql(where: string, from = "spans s"): string {
     coalesce(s.provider, '') AS provider, coalesce(s.model, '') AS model,
     coalesce(s.resolved_customer_id, s.customer_id, '') AS customer_id,
     1 AS calls, (s.status = 'error')::int AS failed_calls, s.is_retry::int AS retry_calls,
-    (s.cost_usd IS NULL AND s.pool_id IS NULL)::int AS unpriced_calls,
+    -- Unpriced: no API price, or priced by a pool whose hour has no telemetry yet (its GPU cost is unknown, not $0).
+    (CASE WHEN s.pool_id IS NULL THEN s.cost_usd IS NULL ELSE s.gpu_cost_usd IS NULL END)::int AS unpriced_calls,
     coalesce(s.input_tokens, 0) AS input_tokens, coalesce(s.cache_read_tokens, 0) AS cached_input_tokens,
     coalesce(s.cache_write_tokens, 0) AS cache_write_tokens, coalesce(s.output_tokens, 0) AS output_tokens,
     coalesce(s.reasoning_tokens, 0) AS reasoning_tokens,

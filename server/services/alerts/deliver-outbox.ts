@@ -70,7 +70,7 @@ export async function deliverOutbox({ db, nowMs = Date.now(), fetchImpl = outbou
     }
     const durationMs = Math.round(performance.now() - startedMs);
     const attempt = d.attempts + 1;
-    const decision = decideDelivery({ status, retryAfterHeader: retryAfter, attempts: attempt, nowMs, jitter: Math.random() });
+    const decision = decideDelivery({ status, retryAfterHeader: retryAfter, attempts: attempt, nowMs, jitter: Math.random(), refused: error?.startsWith("refused: ") ?? false });
     const lastError = decision.action === "done" ? null : `${decision.reason}${error ? `: ${error}` : ""}`;
     const logged = attemptRow(d, attempt, { httpStatus: status, error: lastError, durationMs, outcome: attemptOutcome(decision) });
     if (decision.action === "done") {

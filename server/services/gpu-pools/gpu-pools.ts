@@ -3,7 +3,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
-import { markPoolHoursDirty } from "./mark-pool-hours-dirty.ts";
+import { writePoolAndMarkHours, type PoolReach } from "./mark-pool-hours-dirty.ts";
 
 const list = z.array(z.string().trim().min(1).max(200)).max(100).default([]);
 
@@ -48,16 +48,14 @@ export async function createGpuPool({ ctx, input }: { ctx: OrgContext; input: Gp
   const exists = await ctx.db.prisma.gpuPool.findFirst({ where: { orgId: ctx.org.id, name: data.name } });
   if (exists) throw new ConflictError(`a GPU pool named ${data.name} exists already`);
   // The pool and the marks of the hours it now costs land together: history already stored is re-costed by the worker.
-  const row = await ctx.db.prisma.$transaction(async (tx) => {
-    const created = await tx.gpuPool.create({ data: { id: crypto.randomUUID(), orgId: ctx.org.id, ...data } });
-    await markPoolHoursDirty(tx, ctx.org.id, created.id, { samples: true, servedCalls: true });
-    return created;
-  });
+  const id = crypto.randomUUID();
+  const row = await writePoolAndMarkHours(ctx.db, ctx.org.id, id, { rules: data, reach: { samples: true, servedCalls: true } }, (tx) =>
+    tx.gpuPool.create({ data: { id, orgId: ctx.org.id, ...data } }).catch(rethrowNameTaken(data.name)));
   return toInfo(row);
 }
 
 /** What of a pool's edit can move costs to other hours or calls than those it already costs. */
-function reachOfChange(before: GpuPoolInfo, after: z.output<typeof GpuPoolInputSchema>) {
+function reachOfChange(before: GpuPoolInfo, after: z.output<typeof GpuPoolInputSchema>): PoolReach {
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   return {
     samples: !same(before.matchHosts, after.matchHosts) || !same(before.matchGpuUuids, after.matchGpuUuids),
@@ -65,17 +63,24 @@ function reachOfChange(before: GpuPoolInfo, after: z.output<typeof GpuPoolInputS
   };
 }
 
+/** A concurrent create or rename to the same name loses the race on the unique (org, name) index: a conflict too. */
+const rethrowNameTaken = (name: string) => (error: unknown): never => {
+  if ((error as { code?: string }).code === "P2002") throw new ConflictError(`a GPU pool named ${name} exists already`);
+  throw error;
+};
+
 export async function updateGpuPool({ ctx, id, input }: { ctx: OrgContext; id: string; input: GpuPoolInput }): Promise<GpuPoolInfo> {
   requirePermission(ctx, "pools:manage");
   const data = GpuPoolInputSchema.parse(input);
-  const row = await ctx.db.prisma.$transaction(async (tx) => {
-    const before = await tx.gpuPool.findFirst({ where: { id, orgId: ctx.org.id } });
-    if (!before) throw new NotFoundError("GPU pool", id);
-    const reach = reachOfChange(toInfo(before), data);
-    // Hours costed under the old rules (price, GPU count, matches) and under the new ones are all recomputed.
-    await markPoolHoursDirty(tx, ctx.org.id, id, { samples: false, servedCalls: false });
-    await tx.gpuPool.updateMany({ where: { id, orgId: ctx.org.id }, data });
-    await markPoolHoursDirty(tx, ctx.org.id, id, reach);
+  const before = await ctx.db.prisma.gpuPool.findFirst({ where: { id, orgId: ctx.org.id } });
+  if (!before) throw new NotFoundError("GPU pool", id);
+  if (data.name !== before.name && (await ctx.db.prisma.gpuPool.findFirst({ where: { orgId: ctx.org.id, name: data.name } }))) {
+    throw new ConflictError(`a GPU pool named ${data.name} exists already`);
+  }
+  // Hours costed under the old rules (price, GPU count, matches) and those the new rules reach are all recomputed.
+  const row = await writePoolAndMarkHours(ctx.db, ctx.org.id, id, { rules: data, reach: reachOfChange(toInfo(before), data) }, async (tx) => {
+    const result = await tx.gpuPool.updateMany({ where: { id, orgId: ctx.org.id }, data }).catch(rethrowNameTaken(data.name));
+    if (result.count === 0) throw new NotFoundError("GPU pool", id);
     return tx.gpuPool.findFirstOrThrow({ where: { id, orgId: ctx.org.id } });
   });
   return toInfo(row);
@@ -83,9 +88,8 @@ export async function updateGpuPool({ ctx, id, input }: { ctx: OrgContext; id: s
 
 export async function deleteGpuPool({ ctx, id }: { ctx: OrgContext; id: string }): Promise<void> {
   requirePermission(ctx, "pools:manage");
-  await ctx.db.prisma.$transaction(async (tx) => {
-    // The hours it costed are recomputed without it: its calls go back to API prices (or unpriced), its GPU-hours away.
-    await markPoolHoursDirty(tx, ctx.org.id, id, { samples: false, servedCalls: false });
+  // The hours it costed are recomputed without it: its calls go back to API prices (or unpriced), its GPU-hours away.
+  await writePoolAndMarkHours(ctx.db, ctx.org.id, id, { rules: null, reach: { samples: false, servedCalls: false } }, async (tx) => {
     const result = await tx.gpuPool.deleteMany({ where: { id, orgId: ctx.org.id } });
     if (result.count === 0) throw new NotFoundError("GPU pool", id);
   });

@@ -69,7 +69,8 @@ export async function scrapeDueTargets({ db, nowMs = Date.now(), timeoutMs = 5_0
       error = (e as Error).message.slice(0, 300);
       out.failed++;
     }
-    await db.prisma.scrapeTarget.update({ where: { id: t.id }, data: { lastScrapeAt: new Date(nowMs), lastError: error } });
+    // updateMany: a target deleted while it was being scraped is no error.
+    await db.prisma.scrapeTarget.updateMany({ where: { id: t.id }, data: { lastScrapeAt: new Date(nowMs), lastError: error } });
   };
   for (let i = 0; i < targets.length; i += SCRAPE_CONCURRENCY) await Promise.all(targets.slice(i, i + SCRAPE_CONCURRENCY).map(scrapeOne));
   return out;

@@ -56,9 +56,11 @@ describe("alert delivery log: one row per attempt, listed per org", () => {
       await deliverOutbox({ db, nowMs: pending.nextAttemptAt.getTime(), onlyIds: [first.deliveryId], fetchImpl: denied });
       expect(slack.requests).toHaveLength(1); // the test-send itself, with this test's default (private allowed)
       const [attempt] = await db.prisma.alertDeliveryAttempt.findMany({ where: { deliveryId: first.deliveryId, attempt: 2 } });
-      expect(attempt).toMatchObject({ httpStatus: null, outcome: "retry" });
-      expect(attempt!.error).toBe("network error: refused: 127.0.0.1 is a private, loopback or link-local address (INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS=allow permits it)");
+      expect(attempt).toMatchObject({ httpStatus: null, outcome: "failed" });
+      expect(attempt!.error).toBe("the channel's URL is not allowed: refused: 127.0.0.1 is a private, loopback or link-local address (INFERLEDGER_OUTBOUND_PRIVATE_NETWORKS=allow permits it)");
       expect(attempt!.error).not.toContain("XXXXsecret");
+      // It would fail the same way every time: the channel is disabled, with the reason, instead of retried.
+      expect(await db.prisma.alertChannel.findUniqueOrThrow({ where: { id: channel.id } })).toMatchObject({ disabledReason: "the channel's URL is not allowed" });
     } finally {
       await slack.close();
     }

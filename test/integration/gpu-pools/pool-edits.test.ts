@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import Decimal from "decimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getCosts } from "../../../app/api/v1/costs/route.ts";
 import { createGpuPool, deleteGpuPool, updateGpuPool, type GpuPoolInput } from "../../../server/services/gpu-pools/gpu-pools.ts";
@@ -81,8 +82,27 @@ describe("GPU pool create, update and delete re-cost stored history", () => {
     expect(a!.gpuCostUsd!.plus(b!.gpuCostUsd!).toFixed(12)).toBe("1.500000000000");
     const tasks = await taskCostsUsd();
     expect(tasks).toHaveLength(2);
-    expect(tasks.reduce((sum, t) => sum + Number(t), 0)).toBeCloseTo(1.5, 9);
+    expect(tasks.reduce((sum, t) => sum.plus(t), new Decimal(0)).toFixed(12)).toBe("1.500000000000");
     expect(await totals()).toMatchObject({ gpuCostUsd: "1.500000000000", idleGpuCostUsd: "1.500000000000", costUsd: "3.000000000000" });
+  });
+
+  it("a pool whose GPUs report nothing in the hour leaves its calls unpriced, not $0", async () => {
+    const blind = await createGpuPool({ ctx: org.systemCtx, input: { ...pool, name: "a-blind-pool", matchHosts: ["no-such-host"] } }); // first by name: it serves the calls
+    await runWorkerUntilIdle(db);
+    expect((await calls()).map((c) => [c.poolId, c.gpuCostUsd])).toEqual([[blind.id, null], [blind.id, null]]);
+    expect(await totals()).toMatchObject({ calls: 2, unpricedCalls: 2, gpuCostUsd: "0.000000000000" });
+    await deleteGpuPool({ ctx: org.systemCtx, id: blind.id });
+    await runWorkerUntilIdle(db);
+    expect((await calls()).map((c) => c.poolId)).toEqual([poolId, poolId]);
+    expect(await totals()).toMatchObject({ unpricedCalls: 0, gpuCostUsd: "1.500000000000" });
+  });
+
+  it("renaming a pool to another pool's name is a conflict, and changes nothing", async () => {
+    const other = await createGpuPool({ ctx: org.systemCtx, input: { ...pool, name: "pool-other", matchHosts: ["node-x"], servesModels: ["x"] } });
+    await expect(updateGpuPool({ ctx: org.systemCtx, id: poolId, input: { ...pool, name: "pool-other" } })).rejects.toMatchObject({ code: "CONFLICT" });
+    await deleteGpuPool({ ctx: org.systemCtx, id: other.id });
+    await runWorkerUntilIdle(db);
+    expect((await poolHours()).map((h) => [h.poolId, h.costUsd.toFixed(2)])).toEqual([[poolId, "3.00"]]);
   });
 
   it("serving another model releases the calls: unpriced again, the GPU-hour all idle", async () => {

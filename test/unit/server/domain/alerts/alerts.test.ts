@@ -73,6 +73,8 @@ describe("event state and delivery policy", () => {
     expect(decideDelivery({ status: null, retryAfterHeader: null, attempts: 8, nowMs: 0, jitter: 0 })).toMatchObject({ action: "dead" });
     expect(decideDelivery({ status: 410, retryAfterHeader: null, attempts: 1, nowMs: 0, jitter: 0 })).toMatchObject({ action: "disable" });
     expect(decideDelivery({ status: 400, retryAfterHeader: null, attempts: 1, nowMs: 0, jitter: 0 })).toMatchObject({ action: "dead" });
+    expect(decideDelivery({ status: 302, retryAfterHeader: null, attempts: 1, nowMs: 0, jitter: 0 })).toMatchObject({ action: "disable", reason: "webhook redirected (302); redirects are not followed: use the final URL" });
+    expect(decideDelivery({ status: null, retryAfterHeader: null, attempts: 1, nowMs: 0, jitter: 0, refused: true })).toEqual({ action: "disable", reason: "the channel's URL is not allowed" });
     expect(nextSlotMs(1000, 1500)).toBe(2000);
   });
 
