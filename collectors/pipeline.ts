@@ -36,7 +36,9 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
   const loopCallThreshold = getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD;
   const insertPolicy = new InsertModePolicy();
   const spanWriter = new BatchWriter<SpanRow>({
-    maxBatchRows: 4000,
+    // Requests coalesced per transaction: a request waits behind at most two of them. 2,000 halved the soak's p99
+    // against 4,000 at the same maximum rate (bench/RESULTS.md, "Soak with random trace ids").
+    maxBatchRows: getEnv().OTLP_SPAN_BATCH_ROWS,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 2,
     flush: async (rows) => {
