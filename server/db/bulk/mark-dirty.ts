@@ -6,17 +6,17 @@ import type pg from "pg";
  * wait for each other instead of deadlocking (test/integration/settlement/settlement-races.test.ts).
  */
 
-/** Marks the UTC hours holding these instants (epoch ms) for rollup; a mark taken meanwhile is renewed, not lost. */
-export async function markDirtyHours(client: pg.Pool | pg.PoolClient, orgId: string, instantsMs: number[]): Promise<void> {
-  if (instantsMs.length === 0) return;
-  await client.query(
-    `INSERT INTO dirty_hours (org_id, hour, marked_at)
+/** $1 org, $2 instants (epoch ms, int8[]); for a caller inside a Prisma transaction, which cannot pass a pg client. */
+export const MARK_DIRTY_HOURS_SQL = `INSERT INTO dirty_hours (org_id, hour, marked_at)
      SELECT $1, hour, clock_timestamp()
      FROM (SELECT DISTINCT date_trunc('hour', 'epoch'::timestamptz + h * interval '1 millisecond', 'UTC') AS hour FROM unnest($2::int8[]) AS h) d
      ORDER BY hour
-     ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-    [orgId, instantsMs.map(Math.floor)],
-  );
+     ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`;
+
+/** Marks the UTC hours holding these instants (epoch ms) for rollup; a mark taken meanwhile is renewed, not lost. */
+export async function markDirtyHours(client: pg.Pool | pg.PoolClient, orgId: string, instantsMs: number[]): Promise<void> {
+  if (instantsMs.length === 0) return;
+  await client.query(MARK_DIRTY_HOURS_SQL, [orgId, instantsMs.map(Math.floor)]);
 }
 
 /** Marks traces for (re-)settlement from stored spans. */

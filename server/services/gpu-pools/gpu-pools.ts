@@ -3,7 +3,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { requirePermission, type OrgContext } from "../org-context.ts";
-import { writePoolAndMarkHours, type PoolReach } from "./mark-pool-hours-dirty.ts";
+import { writePoolAndMarkHours, type PoolReach } from "./write-pool-and-mark-hours.ts";
 
 const list = z.array(z.string().trim().min(1).max(200)).max(100).default([]);
 

@@ -1,5 +1,6 @@
 import type { Prisma } from "../../db/generated/client.ts";
 import type { Db } from "../../db/client.ts";
+import { MARK_DIRTY_HOURS_SQL } from "../../db/bulk/mark-dirty.ts";
 import { SETTLER_LOCK_SQL } from "../../db/settlement-lock.ts";
 import { POOL_SERVES_CALL_SQL } from "../../db/sql/pool-match.ts";
 
@@ -57,14 +58,8 @@ export async function writePoolAndMarkHours<T>(
       orgId, poolId,
     );
     const result = await write(tx);
-    const hours = [...new Set([...history, ...recent, ...costed.map((r) => r.hour)].map((h) => h.getTime()))].sort((a, b) => a - b);
-    if (hours.length) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO dirty_hours (org_id, hour, marked_at) SELECT $1, h, clock_timestamp() FROM unnest($2::timestamptz[]) AS h ORDER BY h
-         ON CONFLICT (org_id, hour) DO UPDATE SET marked_at = excluded.marked_at`,
-        orgId, hours.map((h) => new Date(h)),
-      );
-    }
+    const hours = [...history, ...recent, ...costed.map((r) => r.hour)].map((h) => h.getTime());
+    if (hours.length) await tx.$executeRawUnsafe(MARK_DIRTY_HOURS_SQL, orgId, hours); // the shared writer: distinct, sorted
     return result;
   }, { maxWait: 10_000, timeout: 30_000 });
 }
