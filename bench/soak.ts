@@ -20,6 +20,7 @@ import { createBenchDatabase } from "./lib/bench-database.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 import { SERVE_NODE_FLAGS } from "../server/runtime/serve-node-flags.ts";
+import { bucketsSince, gaugeValue, histogramBuckets, quantileMs, type Buckets } from "./lib/prom-text.ts";
 
 const minutes = Number(process.argv[2] ?? 10);
 const spansPerSecond = Number(process.argv[3] ?? 10_000);
@@ -30,6 +31,7 @@ const SPANS_PER_TRACE = 4;
 const TEMPLATES = 64;
 const WEB_PORT = 4690;
 const OTLP_PORT = 4692;
+const METRICS_PORT = 4694; // the server's own Prometheus metrics (collector-metrics.ts): where its latency goes
 const HOST = "127.0.0.1";
 // Trace ids are random per send, as W3C trace ids are, so each trace's inserts land anywhere in the spans' primary-key
 // index. BENCH_SEQUENTIAL_TRACE_IDS=1 patches a sequence number into their first 8 bytes instead (the soaks before
@@ -116,14 +118,17 @@ async function main(): Promise<void> {
 
   const web = `http://${HOST}:${WEB_PORT}`;
   // Started as `npm start` starts it (its heap flags; BENCH_SERVER_UNCAPPED=1 leaves V8's defaults, for comparison).
-  const nodeFlags = process.env.BENCH_SERVER_UNCAPPED === "1" ? [] : [...SERVE_NODE_FLAGS];
+  const nodeFlags: string[] = process.env.BENCH_SERVER_UNCAPPED === "1" ? [] : [...SERVE_NODE_FLAGS];
+  // BENCH_SERVER_NODE_FLAGS adds diagnostics (e.g. --trace-gc); BENCH_SERVER_STDOUT=<file> keeps the server's stdout.
+  nodeFlags.push(...(process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter(Boolean));
+  const serverStdout = process.env.BENCH_SERVER_STDOUT ? fs.openSync(process.env.BENCH_SERVER_STDOUT, "w") : "ignore";
   const server = spawn(process.execPath, [...nodeFlags, path.resolve(import.meta.dirname, "../bin/inferledger.mjs"), "serve"], {
     env: {
       ...process.env, DATABASE_URL: url.toString(), BETTER_AUTH_SECRET: "soak-secret-0123456789abcdef0123456789", INFERLEDGER_DEMO: "0",
       HOST, PORT: String(WEB_PORT), OTLP_HTTP_PORT: String(OTLP_PORT), OTLP_GRPC_PORT: String(OTLP_PORT + 1), INFERLEDGER_PUBLIC_URL: web,
-      NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_TELEMETRY_DISABLED: "1", INFERLEDGER_METRICS_PORT: String(METRICS_PORT),
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", serverStdout, "inherit"],
   });
   const stopServer = () => {
     if (server.exitCode === null) server.kill("SIGTERM");
@@ -166,8 +171,8 @@ async function main(): Promise<void> {
   const overviewMs: number[] = [];
   const readApiMs: number[] = [];
   const queryErrors: string[] = [];
-  const samples: { minute: number; rssMb: number; dirtyTraces: number; insertedSpansStat: number }[] = [];
-  const perMinute: { minute: number; ingest: ReturnType<typeof summary>; overview: ReturnType<typeof summary> }[] = [];
+  const samples: { minute: number; rssMb: number; dirtyTraces: number; insertedSpansStat: number; autovacuum: string[] }[] = [];
+  const perMinute: { minute: number; ingest: ReturnType<typeof summary>; overview: ReturnType<typeof summary>; server: ServerSplit | null }[] = [];
   let minuteIngest: number[] = [];
   let minuteOverview: number[] = [];
 
@@ -252,15 +257,48 @@ async function main(): Promise<void> {
       const counts = await db.pool.query<{ dirty: number; stored: number }>(
         "SELECT (SELECT count(*)::int FROM dirty_traces) AS dirty, (SELECT coalesce(sum(n_tup_ins), 0)::int FROM pg_stat_user_tables WHERE relname = 'spans') AS stored",
       );
-      samples.push({ minute, rssMb: treeRssMb(server.pid!), dirtyTraces: counts.rows[0]!.dirty, insertedSpansStat: counts.rows[0]!.stored });
+      // Autovacuum workers running right now (what else takes a core from the ingest path).
+      const vacuums = await db.pool.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()");
+      samples.push({ minute, rssMb: treeRssMb(server.pid!), dirtyTraces: counts.rows[0]!.dirty, insertedSpansStat: counts.rows[0]!.stored, autovacuum: vacuums.rows.map((r) => r.query) });
       if (i > 0 && i % 6 === 0) {
-        perMinute.push({ minute: Math.round(minute), ingest: summary(minuteIngest), overview: summary(minuteOverview) });
+        perMinute.push({ minute: Math.round(minute), ingest: summary(minuteIngest), overview: summary(minuteOverview), server: await serverSplit() });
         minuteIngest = [];
         minuteOverview = [];
       }
       for (let s = 0; s < 20 && !stopped; s++) await sleep(500);
     }
   };
+
+  // The server's view of the same minute: a request's wait for its batch vs. the batch's transaction, and the
+  // event loop's delay (all from its /metrics; histogram percentiles are bucket-interpolated).
+  const histograms = ["inferledger_collector_batch_queue_wait_seconds", "inferledger_collector_batch_flush_seconds", "inferledger_collector_request_duration_seconds"] as const;
+  let lastScrape: Map<string, Buckets> | null = null;
+  let firstScrape: Map<string, Buckets> | null = null;
+  const scrape = async () => {
+    const text = await (await fetch(`http://${HOST}:${METRICS_PORT}/metrics`)).text();
+    const filters: Record<string, Record<string, string>> = { inferledger_collector_batch_queue_wait_seconds: { writer: "spans" }, inferledger_collector_batch_flush_seconds: { writer: "spans" }, inferledger_collector_request_duration_seconds: { signal: "traces" } };
+    return { text, buckets: new Map(histograms.map((h) => [h, histogramBuckets(text, h, filters[h])])) };
+  };
+  const split = (now: Map<string, Buckets>, since: Map<string, Buckets> | null) => {
+    const pct = (h: string) => {
+      const b = bucketsSince(now.get(h)!, since?.get(h));
+      return { p50: quantileMs(b, 0.5), p99: quantileMs(b, 0.99) };
+    };
+    return { queueWaitMs: pct(histograms[0]), flushMs: pct(histograms[1]), collectorRequestMs: pct(histograms[2]) };
+  };
+  type ServerSplit = ReturnType<typeof split> & { eventLoopDelayP99Ms: number | null };
+  const serverSplit = async (): Promise<ServerSplit | null> => {
+    try {
+      const { text, buckets } = await scrape();
+      const result = { ...split(buckets, lastScrape), eventLoopDelayP99Ms: Math.round((gaugeValue(text, "nodejs_eventloop_lag_p99_seconds") ?? NaN) * 1000) };
+      lastScrape = buckets;
+      return result;
+    } catch {
+      return null;
+    }
+  };
+  firstScrape = (await scrape()).buckets;
+  lastScrape = firstScrape;
 
   const sampler = sampleLoop();
   await Promise.all([ingestLoop(), queryLoop()]);
@@ -273,6 +311,13 @@ async function main(): Promise<void> {
   const settledAtEnd = (await db.pool.query<{ tasks: number; traces: number; dirty_hours: number }>(
     "SELECT (SELECT count(*)::int FROM tasks) AS tasks, (SELECT count(DISTINCT trace_id)::int FROM spans) AS traces, (SELECT count(*)::int FROM dirty_hours) AS dirty_hours",
   )).rows[0]!;
+  const maintenance = (await db.pool.query<{ relname: string; autovacuum_count: number; autoanalyze_count: number }>(
+    "SELECT relname, autovacuum_count::int, autoanalyze_count::int FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0 ORDER BY relname",
+  )).rows;
+  const indexSizesMb = (await db.pool.query<{ name: string; mb: number }>(
+    "SELECT c.relname AS name, round(pg_relation_size(c.oid) / 1048576.0)::int AS mb FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND pg_relation_size(c.oid) > 50 * 1048576 ORDER BY 2 DESC",
+  )).rows;
+  const serverWholeRun = await scrape().then(({ buckets }) => split(buckets, firstScrape), () => null);
   const peakRss = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   stopServer();
   await new Promise((r) => server.once("exit", r));
@@ -304,6 +349,9 @@ async function main(): Promise<void> {
     ingestLatencyMs: summary(ingestMs),
     overviewLatencyMs: summary(overviewMs),
     readApiLatencyMs: summary(readApiMs),
+    serverSide: serverWholeRun,
+    autovacuumAndAnalyzeRuns: maintenance,
+    relationSizesMbOver50: indexSizesMb,
     queryErrors: queryErrors.slice(0, 20),
     queryErrorCount: queryErrors.length,
     rssMb: { first: samples[0]?.rssMb, afterWarmup: steady[0]?.rssMb, last: samples.at(-1)?.rssMb, max: Math.max(...samples.map((s) => s.rssMb)), slopeMbPerMinuteAfterWarmup: Number(slope.toFixed(2)), serverProcessPeakMb: Math.round(peakRss) },

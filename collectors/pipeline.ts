@@ -16,6 +16,7 @@ import { encodeExportResponse } from "./decode/encode-response.ts";
 import { badRequest } from "./errors.ts";
 import { BatchWriter } from "./exporters/batch-writer.ts";
 import type { KeyRateLimiter } from "./rate-limit/key-rate-limiter.ts";
+import type { CollectorMetrics } from "./telemetry/collector-metrics.ts";
 import type { ExportResult, OtlpConsumer } from "./types.ts";
 
 /** Prices one call at ingest (price in force at its start); null = unpriced. */
@@ -30,25 +31,33 @@ export type IngestConsumer = OtlpConsumer & { drain: () => Promise<void>; pendin
  * traces the batch holds whole and marking the others for the settler (store-span-batch.ts), so a re-sent batch
  * changes nothing and an acknowledged batch is durable.
  */
-export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number; pricer?: Pricer; rateLimiter?: KeyRateLimiter }): IngestConsumer {
+export function createIngestConsumer(settings: {
+  db: Db;
+  maxQueuedSpans: number;
+  pricer?: Pricer;
+  rateLimiter?: KeyRateLimiter;
+  metrics?: CollectorMetrics;
+}): IngestConsumer {
   const { db } = settings;
   const pricer = settings.pricer ?? NO_PRICES;
   const loopCallThreshold = getEnv().INFERLEDGER_LOOP_CALL_THRESHOLD;
   const insertPolicy = new InsertModePolicy();
-  const spanWriter = new BatchWriter<SpanRow>({
+  const spanWriter: BatchWriter<SpanRow> = new BatchWriter<SpanRow>({
     // Requests coalesced per transaction: a request waits behind at most two of them. 2,000 halved the soak's p99
     // against 4,000 at the same maximum rate (bench/RESULTS.md, "Soak with random trace ids").
     maxBatchRows: getEnv().OTLP_SPAN_BATCH_ROWS,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 2,
+    observer: settings.metrics?.batchObserver("spans", () => spanWriter.pendingRows),
     flush: async (rows) => {
       await storeSpanBatchDurably(db.pool, rows, { loopCallThreshold, insertPolicy });
     },
   });
-  const gpuWriter = new BatchWriter<GpuSampleRow>({
+  const gpuWriter: BatchWriter<GpuSampleRow> = new BatchWriter<GpuSampleRow>({
     maxBatchRows: 5000,
     maxQueuedRows: settings.maxQueuedSpans,
     concurrency: 1,
+    observer: settings.metrics?.batchObserver("gpu_samples", () => gpuWriter.pendingRows),
     flush: (rows) => withTransaction(db.pool, async (client) => {
       const inserted = await insertGpuSamples(client, rows);
       const hoursByOrg = new Map<string, number[]>();
@@ -72,7 +81,7 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
     }
   };
 
-  return {
+  const consumer: IngestConsumer = {
     async consume({ signal, orgId, keyId, body, encoding }): Promise<ExportResult> {
       if (keyId) settings.rateLimiter?.admitRequest(keyId);
       if (signal === "traces") {
@@ -97,6 +106,7 @@ export function createIngestConsumer(settings: { db: Db; maxQueuedSpans: number;
     },
     pendingSpans: () => spanWriter.pendingRows,
   };
+  return settings.metrics ? settings.metrics.instrument(consumer) : consumer;
 }
 
 function result(rejected: number, reasons: string[]): ExportResult {

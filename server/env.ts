@@ -9,6 +9,9 @@ const EnvSchema = z.object({
   OTLP_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
   OTLP_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(4317),
   HOST: z.string().default("0.0.0.0"),
+  // The collector's own Prometheus metrics (GET /metrics): off unless a port is given; loopback unless told otherwise.
+  INFERLEDGER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INFERLEDGER_METRICS_HOST: z.string().default("127.0.0.1"),
   INFERLEDGER_DEMO: z.enum(["0", "1"]).optional(),
   INFERLEDGER_DEMO_BACKFILL_DAYS: z.coerce.number().int().min(0).max(90).default(30),
   INFERLEDGER_DEMO_PASSWORD: z.string().min(8, "INFERLEDGER_DEMO_PASSWORD must have at least 8 characters").optional(),

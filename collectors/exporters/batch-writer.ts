@@ -8,9 +8,16 @@ export type BatchWriterSettings<Row> = {
   maxQueuedRows: number;
   /** Parallel flushes (each holds one database connection). */
   concurrency: number;
+  /** Told about every flush (self-telemetry: collector-metrics.ts). */
+  observer?: BatchObserver;
 };
 
-type Pending<Row> = { rows: Row[]; resolve: () => void; reject: (error: Error) => void };
+export type BatchObserver = {
+  /** `queueWaitSeconds`: one per request in the batch, from its write() until the flush began. */
+  onFlush: (stats: { rows: number; flushSeconds: number; ok: boolean; queueWaitSeconds: number[] }) => void;
+};
+
+type Pending<Row> = { rows: Row[]; resolve: () => void; reject: (error: Error) => void; enqueuedAt: number };
 
 /**
  * Coalesces rows of concurrent requests into large multi-row INSERTs (fewer transactions, far higher
@@ -37,7 +44,7 @@ export class BatchWriter<Row> {
       return Promise.reject(overloaded(`ingest queue full (${this.queuedRows} spans waiting); retry later`, 1));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, resolve, reject, enqueuedAt: performance.now() });
       this.queuedRows += rows.length;
       this.pump();
     });
@@ -58,13 +65,22 @@ export class BatchWriter<Row> {
   }
 
   private async run(batch: Pending<Row>[], size: number): Promise<void> {
+    const startedAt = performance.now();
+    let ok = false;
     try {
       await this.settings.flush(batch.length === 1 ? batch[0]!.rows : batch.flatMap((p) => p.rows));
+      ok = true;
       for (const p of batch) p.resolve();
     } catch (error) {
       const retryable = unavailable(`storage unavailable (${describe(error)}); retry later`, 5);
       for (const p of batch) p.reject(retryable);
     } finally {
+      this.settings.observer?.onFlush({
+        rows: size,
+        flushSeconds: (performance.now() - startedAt) / 1000,
+        ok,
+        queueWaitSeconds: batch.map((p) => (startedAt - p.enqueuedAt) / 1000),
+      });
       this.queuedRows -= size;
       this.inFlight--;
       this.pump();

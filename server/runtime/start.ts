@@ -5,6 +5,8 @@ import { runDemoTraffic } from "../../collectors/demo/run-demo-traffic.ts";
 import { createIngestConsumer } from "../../collectors/pipeline.ts";
 import { KeyRateLimiter } from "../../collectors/rate-limit/key-rate-limiter.ts";
 import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/receiver.ts";
+import { CollectorMetrics } from "../../collectors/telemetry/collector-metrics.ts";
+import { createMetricsServer } from "../../collectors/telemetry/metrics-server.ts";
 import { getAuth } from "../auth.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded.ts";
@@ -14,13 +16,15 @@ import { getEnv, isDemoEnabled, publicUrl } from "../env.ts";
 import { ApiKeyVerifier } from "../services/api-keys/verify-api-key.ts";
 import { ensureDemo } from "../services/demo/ensure-demo.ts";
 import { startWebServer } from "./web-server.ts";
-import { DEFAULT_JOBS, embeddedMaintenanceJob, startWorker } from "./worker.ts";
+import { DEFAULT_JOBS, embeddedMaintenanceJob, serverMaintenanceJob, startWorker } from "./worker.ts";
 import { createDbPricer } from "../services/pricing/db-pricer.ts";
 
 export type Role = "all" | "web" | "collector" | "worker";
 export type RunningInstance = {
   webUrl: string | null;
   collectorUrl: string | null;
+  /** The collector's Prometheus endpoint, when INFERLEDGER_METRICS_PORT is set. */
+  metricsUrl: string | null;
   db: Db;
   demo: { email: string; orgSlug: string; ingestKey: string; password: string | null } | null;
   stop: () => Promise<void>;
@@ -63,6 +67,7 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
   const closers: (() => Promise<void>)[] = [];
   let webUrl: string | null = null;
   let collectorUrl: string | null = null;
+  let metricsUrl: string | null = null;
   let demo: RunningInstance["demo"] = null;
 
   if (role === "all" || role === "collector") {
@@ -74,7 +79,8 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
       spansPerSec: env.OTLP_KEY_SPANS_PER_SEC,
       spanBurst: env.OTLP_KEY_SPAN_BURST,
     });
-    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS, pricer, rateLimiter });
+    const metrics = new CollectorMetrics();
+    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS, pricer, rateLimiter, metrics });
     const receiver = createOtlpHttpReceiver({
       consumer,
       verifier,
@@ -86,6 +92,13 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     collectorUrl = `http://localhost:${port}`;
     const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes: env.OTLP_MAX_BODY_BYTES, log, port: env.OTLP_GRPC_PORT, host: env.HOST });
     log(`OTLP/gRPC collector on :${grpc.port}`);
+    if (env.INFERLEDGER_METRICS_PORT !== undefined) {
+      const metricsServer = createMetricsServer(metrics);
+      const metricsPort = await listen(metricsServer, env.INFERLEDGER_METRICS_PORT, env.INFERLEDGER_METRICS_HOST);
+      metricsUrl = `http://${env.INFERLEDGER_METRICS_HOST.includes(":") ? `[${env.INFERLEDGER_METRICS_HOST}]` : env.INFERLEDGER_METRICS_HOST}:${metricsPort}/metrics`;
+      log(`collector metrics on ${metricsUrl}`);
+      closers.push(() => close(metricsServer));
+    }
     // Shutdown order: stop accepting, then drain what was accepted (acknowledged data is already durable).
     closers.push(async () => {
       await Promise.all([close(receiver), grpc.close()]);
@@ -100,7 +113,7 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     closers.push(web.close);
   }
   if (role === "all" || role === "worker") {
-    const worker = startWorker({ db, log, jobs: embedded ? [...DEFAULT_JOBS, embeddedMaintenanceJob(db)] : DEFAULT_JOBS });
+    const worker = startWorker({ db, log, jobs: [...DEFAULT_JOBS, embedded ? embeddedMaintenanceJob(db) : serverMaintenanceJob(db, log)] });
     closers.push(worker.stop);
   }
   if (isDemoEnabled(env) && role === "all" && collectorUrl) {
@@ -121,6 +134,7 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
   return {
     webUrl,
     collectorUrl,
+    metricsUrl,
     db,
     demo,
     stop: () => {
