@@ -2,6 +2,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
 import { installTenantScoping, type TenantScoping } from "./tenant-scope.ts";
+import { compressWalOfEachConnection } from "./wal-compression.ts";
 
 export type Db = { prisma: PrismaClient; pool: pg.Pool; url: string; tenantScoping: TenantScoping; close: () => Promise<void> };
 
@@ -17,6 +18,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export function createDb(options: { url: string; maxConnections?: number; log?: (line: string) => void }): Db {
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, options: "-c jit=off" });
   pool.on("error", () => undefined); // idle-client errors (DB restart) surface on the next query instead
+  compressWalOfEachConnection(pool, (line) => (options.log ?? console.warn)(`[inferledger] ${line}`));
   // Before Prisma's adapter sees the pool: its queries inside runAsTenant(…) must be scoped too.
   const tenantScoping = installTenantScoping(pool, (reason) => (options.log ?? console.warn)(`[inferledger] ${reason}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
