@@ -10,6 +10,7 @@ import { RollupPacer } from "../domain/costs/rollup-pacing.ts";
 import { getEnv } from "../env.ts";
 import { scrapeDueTargets } from "../services/gpu-pools/scrape-targets.ts";
 import { createEmbeddedMaintenance } from "../services/maintenance/maintain-embedded-database.ts";
+import { createServerMaintenance } from "../services/maintenance/maintain-server-database.ts";
 
 /** `isStopping` turns true on shutdown: a job that loops over a backlog checks it between batches. */
 export type WorkerJob = { name: string; intervalMs: number; run: (db: Db, isStopping: () => boolean) => Promise<unknown> };
@@ -66,6 +67,12 @@ export const DEFAULT_JOBS: WorkerJob[] = [
 export function embeddedMaintenanceJob(db: Db): WorkerJob {
   const maintenance = createEmbeddedMaintenance({ db });
   return { name: "db:maintain", intervalMs: 5_000, run: () => maintenance.runOnce() };
+}
+
+/** A PostgreSQL server with autovacuum off: the worker vacuums and analyzes itself (maintain-server-database.ts). */
+export function serverMaintenanceJob(db: Db, log: (line: string) => void): WorkerJob {
+  const maintenance = createServerMaintenance({ db, log });
+  return { name: "db:maintain", intervalMs: 5_000, run: (_db, isStopping) => maintenance.runOnce(isStopping) };
 }
 
 /** Runs each job on its interval, never overlapping itself; errors are logged and retried next tick. */
