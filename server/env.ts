@@ -20,7 +20,7 @@ const EnvSchema = z.object({
   OTLP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
   OTLP_MAX_QUEUE_SPANS: z.coerce.number().int().positive().default(200_000),
   // Spans of concurrent requests written in one transaction (latency vs. per-transaction overhead).
-  OTLP_SPAN_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  OTLP_SPAN_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(1_024),
   // Per ingest key token buckets (0 disables that limit); over them: 429 + Retry-After / RESOURCE_EXHAUSTED.
   OTLP_KEY_REQUESTS_PER_SEC: z.coerce.number().min(0).max(1_000_000).default(100),
   OTLP_KEY_REQUEST_BURST: z.coerce.number().int().positive().default(200),

@@ -17,7 +17,7 @@ describe("environment validation", () => {
     const env = getEnv();
     expect(env.PORT).toBe(3000);
     expect(env.OTLP_HTTP_PORT).toBe(4318);
-    expect(env.OTLP_SPAN_BATCH_ROWS).toBe(2000);
+    expect(env.OTLP_SPAN_BATCH_ROWS).toBe(1024);
     expect(isDemoEnabled(env)).toBe(true);
   });
 
