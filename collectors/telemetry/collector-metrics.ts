@@ -17,7 +17,7 @@ export class CollectorMetrics {
   readonly registry = new Registry();
   private readonly requests = new Counter({
     name: "inferledger_collector_requests_total",
-    help: "Export requests handled by the consumer, by signal and outcome (ok, partial, or the HTTP status of the error).",
+    help: "Export requests by signal and outcome: ok, partial, or the HTTP status of the error (also those refused before decoding: 401, 413, 415).",
     labelNames: ["signal", "outcome"] as const,
     registers: [this.registry],
   });
@@ -101,6 +101,11 @@ export class CollectorMetrics {
       }
     };
     return { ...consumer, consume };
+  }
+
+  /** A request a receiver refused before the consumer saw it (missing key, too large, wrong content type). */
+  refused(signal: "traces" | "metrics", httpStatus: number): void {
+    this.requests.inc({ signal, outcome: String(httpStatus) });
   }
 
   /** Prometheus text exposition of everything above. */

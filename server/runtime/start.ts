@@ -87,10 +87,11 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
       maxBodyBytes: env.OTLP_MAX_BODY_BYTES,
       isHealthy: async () => (await db.pool.query("SELECT 1"), true),
       log,
+      metrics,
     });
     const port = await listen(receiver, env.OTLP_HTTP_PORT, env.HOST);
     collectorUrl = `http://localhost:${port}`;
-    const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes: env.OTLP_MAX_BODY_BYTES, log, port: env.OTLP_GRPC_PORT, host: env.HOST });
+    const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes: env.OTLP_MAX_BODY_BYTES, log, metrics, port: env.OTLP_GRPC_PORT, host: env.HOST });
     log(`OTLP/gRPC collector on :${grpc.port}`);
     if (env.INFERLEDGER_METRICS_PORT !== undefined) {
       const metricsServer = createMetricsServer(metrics);

@@ -8,6 +8,8 @@ export type OtlpGrpcReceiverSettings = {
   verifier: KeyVerifier;
   maxBodyBytes: number;
   log: (line: string) => void;
+  /** Counts requests refused here, before the consumer (which counts its own). */
+  metrics?: { refused: (signal: Signal, httpStatus: number) => void };
 };
 
 const identity = (buf: Buffer): Buffer => buf;
@@ -50,7 +52,10 @@ function handler(settings: OtlpGrpcReceiverSettings, signal: Signal): grpc.handl
   return (call, callback) => {
     void (async () => {
       const key = await verifyIngestKey(settings.verifier, keyFrom(call.metadata));
-      if (!key) throw new CollectorError(401, "missing, invalid or revoked ingest key (metadata authorization: Bearer <ingest key>)");
+      if (!key) {
+        settings.metrics?.refused(signal, 401);
+        throw new CollectorError(401, "missing, invalid or revoked ingest key (metadata authorization: Bearer <ingest key>)");
+      }
       const result = await settings.consumer.consume({ signal, orgId: key.orgId, keyId: key.keyId, body: call.request, encoding: "protobuf" });
       callback(null, Buffer.from(settings.consumer.encodeResponse(signal, result, "protobuf")));
     })().catch((error: unknown) => {

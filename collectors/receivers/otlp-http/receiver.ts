@@ -11,6 +11,8 @@ export type OtlpHttpReceiverSettings = {
   /** Liveness of what the receiver depends on (database); false → /healthz 503. */
   isHealthy: () => Promise<boolean>;
   log: (line: string) => void;
+  /** Counts requests refused here, before the consumer (which counts its own). */
+  metrics?: { refused: (signal: Signal, httpStatus: number) => void };
 };
 
 const PATHS: Record<string, Signal> = { "/v1/traces": "traces", "/v1/metrics": "metrics" };
@@ -65,6 +67,7 @@ async function handle(settings: OtlpHttpReceiverSettings, req: IncomingMessage, 
     return sendError(res, "json", new CollectorError(405, `method ${req.method} not allowed; use POST`));
   }
   const encoding = encodingOf(req.headers["content-type"]);
+  let consuming = false;
   try {
     if (!encoding) {
       req.resume();
@@ -76,12 +79,16 @@ async function handle(settings: OtlpHttpReceiverSettings, req: IncomingMessage, 
       throw unauthorized("missing, invalid or revoked ingest key (send Authorization: Bearer <ingest key>)");
     }
     const body = await readBody(req, settings.maxBodyBytes);
+    consuming = true;
     const result = await settings.consumer.consume({ signal, orgId: key.orgId, keyId: key.keyId, body, encoding });
     res.writeHead(200, { "content-type": encoding === "json" ? "application/json" : "application/x-protobuf" });
     res.end(settings.consumer.encodeResponse(signal, result, encoding));
   } catch (error) {
     if (!req.complete) req.resume(); // discard an unread body so the connection stays usable
-    if (error instanceof CollectorError) return sendError(res, encoding ?? "json", error);
+    if (error instanceof CollectorError) {
+      if (!consuming) settings.metrics?.refused(signal, error.httpStatus);
+      return sendError(res, encoding ?? "json", error);
+    }
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import { overloaded } from "../../../../collectors/errors.ts";
 import { BatchWriter } from "../../../../collectors/exporters/batch-writer.ts";
 import { CollectorMetrics } from "../../../../collectors/telemetry/collector-metrics.ts";
 import { createMetricsServer } from "../../../../collectors/telemetry/metrics-server.ts";
+import { createOtlpHttpReceiver } from "../../../../collectors/receivers/otlp-http/receiver.ts";
 import type { ExportResult, OtlpConsumer } from "../../../../collectors/types.ts";
 import { histogramBuckets } from "../../../../bench/lib/prom-text.ts";
 
@@ -83,6 +84,29 @@ describe("CollectorMetrics", () => {
     expect(body).toContain("nodejs_eventloop_lag_p99_seconds");
     expect(body).toContain("nodejs_heap_size_used_bytes");
     expect(body).toContain("process_resident_memory_bytes");
+  });
+});
+
+describe("requests the receiver refuses before the consumer", () => {
+  it("are counted by their status (401 missing key, 415 wrong content type), and only once", async () => {
+    const metrics = new CollectorMetrics({ nodeRuntime: false });
+    const consumer = metrics.instrument(consumerReturning({ rejected: 0, errorMessage: null }));
+    const verifier = { verify: async (plain: string | null | undefined) => (plain === "good" ? { orgId: "o", keyId: "k" } : null) };
+    const server = createOtlpHttpReceiver({ consumer, verifier, maxBodyBytes: 1024, isHealthy: async () => true, log: () => undefined, metrics });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    try {
+      const post = (auth: string, type: string) => fetch(url, { method: "POST", headers: { authorization: `Bearer ${auth}`, "content-type": type }, body: "{}" });
+      expect((await post("bad", "application/json")).status).toBe(401);
+      expect((await post("good", "text/plain")).status).toBe(415);
+      expect((await post("good", "application/json")).status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    const { body } = await metrics.exposition();
+    expect(sampleLine(body, 'inferledger_collector_requests_total{signal="traces",outcome="401"}')).toMatch(/ 1$/);
+    expect(sampleLine(body, 'inferledger_collector_requests_total{signal="traces",outcome="415"}')).toMatch(/ 1$/);
+    expect(sampleLine(body, 'inferledger_collector_requests_total{signal="traces",outcome="ok"}')).toMatch(/ 1$/);
   });
 });
 
