@@ -104,7 +104,9 @@ export function planIngestSettlement(rows: IngestSpan[], options: { loopCallThre
   const members = new Map<string, TraceRows[]>();
   for (const [key, trace] of traces) {
     const root = find(key);
-    members.set(root, [...(members.get(root) ?? []), trace]);
+    const list = members.get(root);
+    if (list) list.push(trace);
+    else members.set(root, [trace]);
   }
 
   const resolutions: (SpanResolution | null)[] = new Array(rows.length).fill(null);

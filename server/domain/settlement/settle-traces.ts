@@ -1,4 +1,4 @@
-import Decimal from "decimal.js";
+import { parsePlainPicoUsd, picoUsdToString, toPicoUsd } from "../costs/pico-usd.ts";
 
 /** A stored span as the settler sees it (own attributes only; ancestors are resolved here). */
 export type SettleSpan = {
@@ -65,7 +65,12 @@ export type SettledTask = {
 
 type Key = "feature" | "taskType" | "taskId" | "customerId" | "taskOutcome";
 
-const callCost = (s: SettleSpan): Decimal => new Decimal(s.costUsd ?? 0).plus(s.gpuCostUsd ?? 0);
+/** A call's cost in 10^-12 USD (exact: every stored cost has 12 decimals). */
+const callCostPico = (s: SettleSpan): bigint => (s.costUsd === null ? 0n : picoOf(s.costUsd)) + (s.gpuCostUsd === null ? 0n : picoOf(s.gpuCostUsd));
+const picoOf = (usd: string): bigint => {
+  const plain = parsePlainPicoUsd(usd); // the common form, without building a BigInt from a string
+  return plain === null ? toPicoUsd(usd) : BigInt(plain);
+};
 
 /**
  * Resolves attribution (span → ancestors in its trace; feature falls back to service.name only when no span up
@@ -80,6 +85,12 @@ const callCost = (s: SettleSpan): Decimal => new Decimal(s.costUsd ?? 0).plus(s.
 export function settleTraces(spans: SettleSpan[], options: { loopCallThreshold: number }): { spans: SpanResolution[]; tasks: SettledTask[] } {
   const byId = new Map<string, SettleSpan>();
   for (const s of spans) byId.set(`${s.traceId}:${s.spanId}`, s);
+  // Each span's parent in the set, looked up once (resolve walks up to four keys per span).
+  const parentOf = new Map<SettleSpan, SettleSpan>();
+  for (const s of spans) {
+    const parent = s.parentSpanId ? byId.get(`${s.traceId}:${s.parentSpanId}`) : undefined;
+    if (parent) parentOf.set(s, parent);
+  }
 
   const resolve = (s: SettleSpan, key: Key): string | null => {
     let current: SettleSpan | undefined = s;
@@ -87,7 +98,7 @@ export function settleTraces(spans: SettleSpan[], options: { loopCallThreshold: 
       const value = current[key];
       // A feature equal to the span's own service name is the normalizer's fallback, weaker than an ancestor's.
       if (value !== null && !(key === "feature" && value === current.serviceName)) return value;
-      current = current.parentSpanId ? byId.get(`${current.traceId}:${current.parentSpanId}`) : undefined;
+      current = parentOf.get(current);
     }
     return key === "feature" ? (s.feature ?? s.serviceName) : null;
   };
@@ -119,7 +130,7 @@ export function settleTraces(spans: SettleSpan[], options: { loopCallThreshold: 
   }
   const tasks: SettledTask[] = [];
   for (const [taskKey, members] of groups) {
-    if (members.some((s) => s.isLlmCall)) tasks.push(buildTask(taskKey, members, resolutions, byId, options.loopCallThreshold));
+    if (members.some((s) => s.isLlmCall)) tasks.push(buildTask(taskKey, members, resolutions, parentOf, options.loopCallThreshold));
   }
   return { spans: [...resolutions.values()], tasks };
 }
@@ -131,7 +142,9 @@ function markRetries(spans: SettleSpan[], resolutions: Map<SettleSpan, SpanResol
   for (const s of spans) {
     if (!s.isLlmCall) continue;
     const key = `${s.traceId}:${s.parentSpanId ?? ""}`;
-    siblings.set(key, [...(siblings.get(key) ?? []), s]);
+    const list = siblings.get(key);
+    if (list) list.push(s);
+    else siblings.set(key, [s]);
   }
   for (const calls of siblings.values()) {
     calls.sort((a, b) => a.startMs - b.startMs || a.spanId.localeCompare(b.spanId));
@@ -158,11 +171,11 @@ function buildTask(
   taskKey: string,
   members: SettleSpan[],
   resolutions: Map<SettleSpan, SpanResolution>,
-  byId: Map<string, SettleSpan>,
+  parentOf: Map<SettleSpan, SettleSpan>,
   loopCallThreshold: number,
 ): SettledTask {
   const calls = members.filter((s) => s.isLlmCall);
-  const roots = members.filter((s) => !s.parentSpanId || !byId.has(`${s.traceId}:${s.parentSpanId}`));
+  const roots = members.filter((s) => !parentOf.has(s));
   const explicit = [...members].sort((a, b) => a.endMs - b.endMs).reverse().find((s) => s.taskOutcome === "success" || s.taskOutcome === "failure");
   const outcome: "success" | "failure" = explicit
     ? (explicit.taskOutcome as "success" | "failure")
@@ -171,18 +184,19 @@ function buildTask(
       : "success";
   const first = roots[0] ?? members[0]!;
   const firstRes = resolutions.get(first)!;
-  let cost = new Decimal(0);
-  let retryCost = new Decimal(0);
-  let failedCost = new Decimal(0);
+  let cost = 0n;
+  let retryCost = 0n;
+  let failedCost = 0n;
   let primary: SettleSpan | null = null;
-  let primaryWeight = new Decimal(-1);
+  let primaryWeight = -1n;
   for (const c of calls) {
-    const cc = callCost(c);
-    cost = cost.plus(cc);
-    if (resolutions.get(c)!.isRetryWaste) retryCost = retryCost.plus(cc);
-    if (c.status === "error") failedCost = failedCost.plus(cc);
-    const weight = cc.gt(0) ? cc : new Decimal(c.inputTokens + c.outputTokens).div(1e12);
-    if (weight.gt(primaryWeight)) {
+    const cc = callCostPico(c);
+    cost += cc;
+    if (resolutions.get(c)!.isRetryWaste) retryCost += cc;
+    if (c.status === "error") failedCost += cc;
+    // The primary model is the costliest call's; an unpriced call weighs its tokens as 10^-12 USD each.
+    const weight = cc > 0n ? cc : BigInt(c.inputTokens + c.outputTokens);
+    if (weight > primaryWeight) {
       primary = c;
       primaryWeight = weight;
     }
@@ -203,9 +217,9 @@ function buildTask(
     cachedInputTokens: calls.reduce((n, c) => n + c.cacheReadTokens, 0),
     cacheWriteTokens: calls.reduce((n, c) => n + c.cacheWriteTokens, 0),
     outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
-    costUsd: cost.toFixed(12),
-    retryCostUsd: retryCost.toFixed(12),
-    failedCostUsd: failedCost.toFixed(12),
+    costUsd: picoUsdToString(cost),
+    retryCostUsd: picoUsdToString(retryCost),
+    failedCostUsd: picoUsdToString(failedCost),
     primaryProvider: primary?.provider ?? null,
     primaryModel: primary?.model ?? null,
     isLoop: calls.length > loopCallThreshold,

@@ -1,8 +1,10 @@
 import type pg from "pg";
 import type { Db } from "../../db/client.ts";
-import { DIMENSIONS, FEATURE_DIMENSIONS, MEASURES, spanFactsSql, sumMeasuresSql, taskFactsSql } from "../../db/sql/cost-facts.ts";
+import { DIMENSIONS, FEATURE_DIMENSIONS, MEASURES, type Measure, spanFactsSql, sumMeasuresSql, taskFactsSql } from "../../db/sql/cost-facts.ts";
 import { POOL_SERVES_CALL_SQL } from "../../db/sql/pool-match.ts";
 import { withTransaction } from "../../db/transaction.ts";
+import { ingestRollupDeltas, type DeltaSpan, type RollupDeltaRow } from "../../domain/costs/ingest-rollup-deltas.ts";
+import { picoNumberToString } from "../../domain/costs/pico-usd.ts";
 import type { SettledTask } from "../../domain/settlement/settle-traces.ts";
 import { invalidatePromptDay } from "./prompt-day-stats.ts";
 
@@ -62,6 +64,58 @@ export async function recordRollupDeltas(client: pg.PoolClient, orgId: string, t
   await client.query(DELTA_PLAN_SETTINGS);
   const { rows } = await client.query<{ pooled: boolean }>(RECORD_DELTAS_SQL, [orgId, traceIds, ...taskFactArrays(tasks)]);
   return !rows[0]!.pooled;
+}
+
+// The deltas summed in memory (ingest-rollup-deltas.ts), appended unless the org has a GPU pool: then a call may be
+// pool-served and only the SQL path above can tell (it reads pool_id matches from the stored calls).
+const DELTA_ROW_COLUMNS = ["hour", ...DIMENSIONS, ...MEASURES] as const;
+const DELTA_ROW_TYPES = ["timestamptz", ...DIMENSIONS.map(() => "text"), ...MEASURES.map((m) => (m.endsWith("_usd") ? "numeric" : "int8"))];
+export const INSERT_INGEST_DELTAS_SQL = `
+WITH pooled AS (SELECT EXISTS (SELECT 1 FROM gpu_pools WHERE org_id = $1) AS any_pool),
+recorded AS (
+  INSERT INTO rollup_deltas (org_id, ${DELTA_ROW_COLUMNS.join(", ")})
+  SELECT $1, ${DELTA_ROW_COLUMNS.map((c) => `u.${c}`).join(", ")}
+  FROM unnest(${DELTA_ROW_TYPES.map((t, i) => `$${i + 2}::${t}[]`).join(", ")}) AS u(${DELTA_ROW_COLUMNS.join(", ")})
+  WHERE NOT (SELECT any_pool FROM pooled)
+)
+SELECT any_pool FROM pooled`;
+
+/** RollupDeltaRow fields in MEASURES order (costs as 12-decimal strings). */
+const MEASURE_VALUES: Record<Measure, (r: RollupDeltaRow) => string> = {
+  calls: (r) => String(r.calls), failed_calls: (r) => String(r.failedCalls), retry_calls: (r) => String(r.retryCalls),
+  unpriced_calls: (r) => String(r.unpricedCalls), input_tokens: (r) => String(r.inputTokens),
+  cached_input_tokens: (r) => String(r.cachedInputTokens), cache_write_tokens: (r) => String(r.cacheWriteTokens),
+  output_tokens: (r) => String(r.outputTokens), reasoning_tokens: (r) => String(r.reasoningTokens),
+  api_cost_usd: (r) => picoNumberToString(r.apiCostPico), gpu_cost_usd: () => "0", idle_gpu_cost_usd: () => "0",
+  retry_cost_usd: (r) => picoNumberToString(r.retryCostPico), failed_cost_usd: (r) => picoNumberToString(r.failedCostPico),
+  waste_cost_usd: (r) => picoNumberToString(r.wasteCostPico), tasks: (r) => String(r.tasks),
+  successful_tasks: (r) => String(r.successfulTasks), loop_tasks: (r) => String(r.loopTasks),
+  system_prompt_tokens: (r) => String(r.systemPromptTokens),
+};
+
+function deltaRowArrays(rows: RollupDeltaRow[]): string[][] {
+  return [
+    rows.map((r) => new Date(r.hourMs).toISOString()),
+    rows.map((r) => r.feature), rows.map((r) => r.taskType), rows.map((r) => r.provider), rows.map((r) => r.model), rows.map((r) => r.customerId),
+    ...MEASURES.map((m) => rows.map(MEASURE_VALUES[m])),
+  ];
+}
+
+/**
+ * Appends the rollup deltas of traces settled in the caller's transaction, summed in memory from the rows it stored
+ * (`spans`: the settled traces' spans with their resolutions, `tasks`: the tasks it claimed for them). An org with a
+ * GPU pool, or a batch whose sums Numbers cannot hold exactly, goes through recordRollupDeltas instead (it reads the
+ * stored calls, and sees whether a pool serves one); returns false, recording nothing, when one does.
+ */
+export async function recordIngestRollupDeltas(client: pg.PoolClient, orgId: string, spans: DeltaSpan[], tasks: SettledTask[]): Promise<boolean> {
+  const deltas = ingestRollupDeltas(spans, tasks);
+  if (deltas !== null) {
+    const { rows } = await client.query<{ any_pool: boolean }>(INSERT_INGEST_DELTAS_SQL, [orgId, ...deltaRowArrays(deltas)]);
+    if (!rows[0]!.any_pool) return true;
+  }
+  // Pooled, or beyond what Numbers sum exactly: summed in the database from the stored calls.
+  const traceIds = [...new Set(spans.map((s) => s.span.traceId))];
+  return recordRollupDeltas(client, orgId, traceIds, tasks);
 }
 
 /** The parameters $3… of RECORD_DELTAS_SQL: the columns of the tasks that the facts read. */

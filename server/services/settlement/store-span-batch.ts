@@ -7,7 +7,8 @@ import { ingestSettlementLockSql, lockOrgsForIngestSettlement } from "../../db/s
 import { withTransaction } from "../../db/transaction.ts";
 import { insertTasks } from "../../db/bulk/insert-tasks.ts";
 import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
-import { recordRollupDeltas } from "../costs/rollup-deltas.ts";
+import type { DeltaSpan } from "../../domain/costs/ingest-rollup-deltas.ts";
+import { recordIngestRollupDeltas } from "../costs/rollup-deltas.ts";
 import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlementPlan } from "../../domain/settlement/settle-at-ingest.ts";
 
 /** How the batch's spans are written: `copy` and `fresh` fail on a span stored before, `dedupe` skips it. */
@@ -133,7 +134,13 @@ export async function storeSpanBatch(
   // settler does; last, so those hour rows (shared with concurrent batches) stay locked only until the commit.
   const settledGroups = groupByOrg(groups.filter((g) => settled.has(`${g.orgId}\u0000${g.traceIds[0]}`)));
   for (const [orgId, orgGroups] of settledGroups) {
-    if (await recordRollupDeltas(client, orgId, orgGroups.flatMap((g) => g.traceIds), orgGroups.flatMap((g) => g.tasks))) continue;
+    const deltaSpans: DeltaSpan[] = [];
+    for (const g of orgGroups) {
+      for (const indexes of g.rowsByTrace.values()) {
+        for (const i of indexes) deltaSpans.push({ span: rows[i]!.span, costUsd: rows[i]!.costUsd, resolution: plan.resolutions[i]! });
+      }
+    }
+    if (await recordIngestRollupDeltas(client, orgId, deltaSpans, orgGroups.flatMap((g) => g.tasks))) continue;
     const hoursMs: number[] = [];
     for (const g of orgGroups) {
       for (const indexes of g.rowsByTrace.values()) for (const i of indexes) hoursMs.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));

@@ -89,6 +89,31 @@ describe("rollup deltas: what ingest settles is folded into the rollups, exactly
     expect(await snapshot(org.id)).toEqual(folded);
   });
 
+  it("deltas summed in memory (12-decimal prices) and in the database (any other amount) both equal the stored facts", async () => {
+    const factsByGroup = (orgId: string) => db.pool.query(
+      `SELECT f.hour, f.feature, f.task_type, f.provider, f.model, f.customer_id, ${sumMeasuresSql()}
+       FROM (${costFactsSql()}) f GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+      [orgId, new Date(D - 3 * HOUR), new Date(D + 3 * HOUR)],
+    );
+    const deltasByGroup = (orgId: string) => db.pool.query(
+      `SELECT hour, feature, task_type, provider, model, customer_id, ${sumMeasuresSql("d")}
+       FROM rollup_deltas d WHERE org_id = $1 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+      [orgId],
+    );
+    const exact = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : /_usd$|tokens|calls|tasks/.test(k) ? new Decimal(String(v)).toFixed() : v])));
+    // The pricer's form (12 decimals, below $1,000) is summed in memory; $1,000 or a longer fraction goes to the database.
+    const cents = (i: number) => `0.${String(i + 1).padStart(4, "0")}00000001`;
+    for (const [costOf, label] of [[cents, "in memory"], [(i: number) => (i === 4 ? "1234.500000000001" : cents(i)), "in the database"]] as const) {
+      const { org } = await createTestOrg(db);
+      const batch = [0, 1, 2, 3, 4, 5].flatMap((k) => trace(org.id, k)).map((row, i) => ({ ...row, costUsd: row.costUsd === null ? null : costOf(i) }));
+      expect(await storeSpanBatchDurably(db.pool, batch, OPTIONS), label).toMatchObject({ settledTraces: 6, dirtyTraces: 0 });
+      const facts = exact((await factsByGroup(org.id)).rows);
+      expect(facts.length, label).toBeGreaterThan(3);
+      expect(exact((await deltasByGroup(org.id)).rows), label).toEqual(facts);
+    }
+  });
+
   it("a re-sent batch adds no delta; another org's identical trace ids roll up into that org only", async () => {
     const a = (await createTestOrg(db)).org.id;
     const b = (await createTestOrg(db)).org.id;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { copySpans, microsToIso } from "../../../server/db/bulk/copy-spans.ts";
+import { copySpans, nanosToIsoMicros } from "../../../server/db/bulk/copy-spans.ts";
 import { insertSpans, isSpanKeyConflict, type SpanRow } from "../../../server/db/bulk/insert-spans.ts";
 import { withTransaction } from "../../../server/db/transaction.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
@@ -23,10 +23,15 @@ function awkwardRows(orgId: string, traceIds: string[]): SpanRow[] {
   });
 }
 
-describe("microsToIso", () => {
-  it("keeps all six fractional digits", () => {
-    expect(microsToIso("1793871000123456")).toBe("2026-11-05T09:30:00.123456Z");
-    expect(microsToIso("946684800000000")).toBe("2000-01-01T00:00:00.000000Z");
+describe("nanosToIsoMicros", () => {
+  it("keeps all six fractional digits, truncating the nanoseconds, and reuses a second's prefix correctly", () => {
+    const prefixes = new Map<number, string>();
+    expect(nanosToIsoMicros(1793871000123456999n, prefixes)).toBe("2026-11-05T09:30:00.123456Z");
+    expect(nanosToIsoMicros(1793871000000001000n, prefixes)).toBe("2026-11-05T09:30:00.000001Z");
+    expect(nanosToIsoMicros(1793871001999999999n, prefixes)).toBe("2026-11-05T09:30:01.999999Z");
+    expect(nanosToIsoMicros(946684800000000000n)).toBe("2000-01-01T00:00:00.000000Z");
+    expect(nanosToIsoMicros(999n)).toBe("1970-01-01T00:00:00.000000Z");
+    expect(nanosToIsoMicros(1_500_000n)).toBe("1970-01-01T00:00:00.001500Z");
   });
 });
 
