@@ -48,7 +48,7 @@ export function createIngestConsumer(settings: {
     // 10-minute maximum, 17.4k → 18.5k (bench/RESULTS.md, "Soak with the server's own metrics").
     maxBatchRows: getEnv().OTLP_SPAN_BATCH_ROWS,
     maxQueuedRows: settings.maxQueuedSpans,
-    concurrency: 2,
+    concurrency: getEnv().OTLP_SPAN_FLUSH_CONCURRENCY,
     observer: settings.metrics?.batchObserver("spans", () => spanWriter.pendingRows),
     flush: async (rows) => {
       await storeSpanBatchDurably(db.pool, rows, { loopCallThreshold, insertPolicy });

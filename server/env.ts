@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   OTLP_MAX_QUEUE_SPANS: z.coerce.number().int().positive().default(200_000),
   // Spans of concurrent requests written in one transaction (latency vs. per-transaction overhead).
   OTLP_SPAN_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(1_024),
+  // Span transactions in flight at once (each holds a database connection while it runs).
+  OTLP_SPAN_FLUSH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   // Per ingest key token buckets (0 disables that limit); over them: 429 + Retry-After / RESOURCE_EXHAUSTED.
   OTLP_KEY_REQUESTS_PER_SEC: z.coerce.number().min(0).max(1_000_000).default(100),
   OTLP_KEY_REQUEST_BURST: z.coerce.number().int().positive().default(200),

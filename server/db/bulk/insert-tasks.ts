@@ -1,15 +1,17 @@
 import type pg from "pg";
 import type { SettledTask } from "../../domain/settlement/settle-traces.ts";
+import { namedStatement } from "../named-statement.ts";
+import { scalarArray, textArray } from "./pg-array.ts";
 
 const INSERT_TASKS = `INSERT INTO tasks (org_id, task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls,
     retry_calls, unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider,
     primary_model, is_loop, trace_ids, cached_input_tokens, cache_write_tokens)
   SELECT $1, u.task_key, u.feature, u.task_type, u.customer_id, u.outcome, u.start_time, u.end_time, u.calls, u.failed_calls,
     u.retry_calls, u.unpriced_calls, u.input_tokens, u.output_tokens, u.cost_usd, u.retry_cost_usd, u.failed_cost_usd,
-    u.primary_provider, u.primary_model, u.is_loop, ARRAY(SELECT jsonb_array_elements_text(u.trace_ids)), u.cached_input_tokens, u.cache_write_tokens
+    u.primary_provider, u.primary_model, u.is_loop, u.trace_ids::text[], u.cached_input_tokens, u.cache_write_tokens
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[],
     $10::int[], $11::int[], $12::int[], $13::int8[], $14::int8[], $15::numeric[], $16::numeric[], $17::numeric[], $18::text[],
-    $19::text[], $20::bool[], $21::jsonb[], $22::int8[], $23::int8[])
+    $19::text[], $20::bool[], $21::text[], $22::int8[], $23::int8[])
     AS u(task_key, feature, task_type, customer_id, outcome, start_time, end_time, calls, failed_calls, retry_calls,
       unpriced_calls, input_tokens, output_tokens, cost_usd, retry_cost_usd, failed_cost_usd, primary_provider, primary_model,
       is_loop, trace_ids, cached_input_tokens, cache_write_tokens)`;
@@ -22,16 +24,23 @@ const ON_CONFLICT_REPLACE = `ON CONFLICT (org_id, task_key) DO UPDATE SET featur
     primary_provider = excluded.primary_provider, primary_model = excluded.primary_model, is_loop = excluded.is_loop,
     trace_ids = excluded.trace_ids, cached_input_tokens = excluded.cached_input_tokens, cache_write_tokens = excluded.cache_write_tokens`;
 
-const TASK_FIELDS = [
-  "taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "calls", "failedCalls", "retryCalls",
-  "unpricedCalls", "inputTokens", "outputTokens", "costUsd", "retryCostUsd", "failedCostUsd", "primaryProvider",
-  "primaryModel", "isLoop", "traceIdsJson", "cachedInputTokens", "cacheWriteTokens",
-] as const;
+type Column = { field: keyof SettledTask | "traceIdsLiteral" | "start" | "end"; text: boolean };
+const TASK_COLUMNS: Column[] = [
+  ["taskKey", 1], ["feature", 1], ["taskType", 1], ["customerId", 1], ["outcome", 1], ["start", 1], ["end", 1], ["calls", 0],
+  ["failedCalls", 0], ["retryCalls", 0], ["unpricedCalls", 0], ["inputTokens", 0], ["outputTokens", 0], ["costUsd", 0],
+  ["retryCostUsd", 0], ["failedCostUsd", 0], ["primaryProvider", 1], ["primaryModel", 1], ["isLoop", 0], ["traceIdsLiteral", 1],
+  ["cachedInputTokens", 0], ["cacheWriteTokens", 0],
+].map(([field, text]) => ({ field: field as Column["field"], text: text === 1 }));
 
-function taskArrays(tasks: SettledTask[]): unknown[][] {
+/** The parameters $2… of INSERT_TASKS: one array literal per column (pg-array.ts), rows in task-key order. */
+function taskArrays(tasks: SettledTask[]): string[] {
   const sorted = [...tasks].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0)); // one lock order
-  const rows = sorted.map((t) => ({ ...t, start: new Date(t.startMs), end: new Date(t.endMs), traceIdsJson: JSON.stringify(t.traceIds) }));
-  return TASK_FIELDS.map((k) => rows.map((r) => r[k] ?? null));
+  // Each task's trace ids travel as the text of a text[] (cast per row), not as JSON to unpack with a subquery per row.
+  const rows = sorted.map((t) => ({ ...t, start: new Date(t.startMs).toISOString(), end: new Date(t.endMs).toISOString(), traceIdsLiteral: textArray(t.traceIds) }));
+  return TASK_COLUMNS.map(({ field, text }) => {
+    const values = rows.map((r) => r[field] as string | number | boolean | null);
+    return text ? textArray(values as (string | null)[]) : scalarArray(values);
+  });
 }
 
 /**
@@ -39,9 +48,16 @@ function taskArrays(tasks: SettledTask[]): unknown[][] {
  * that exists; `claim` (settlement at ingest) inserts only new tasks and returns the keys it inserted — a key that
  * exists belongs to a task someone else (a concurrent batch, an earlier settlement) already holds.
  */
-export async function insertTasks(client: pg.PoolClient, orgId: string, tasks: SettledTask[], mode: "replace" | "claim"): Promise<string[]> {
+export async function insertTasks(
+  client: pg.PoolClient,
+  orgId: string,
+  tasks: SettledTask[],
+  mode: "replace" | "claim",
+  /** As a named statement, prepared once per connection: only on a real server (see namedStatement). */
+  options: { prepared?: boolean } = {},
+): Promise<string[]> {
   if (tasks.length === 0) return [];
   const sql = mode === "replace" ? `${INSERT_TASKS} ${ON_CONFLICT_REPLACE}` : `${INSERT_TASKS} ON CONFLICT (org_id, task_key) DO NOTHING RETURNING task_key`;
-  const { rows } = await client.query<{ task_key: string }>(sql, [orgId, ...taskArrays(tasks)]);
+  const { rows } = await client.query<{ task_key: string }>(namedStatement(options.prepared, `insert_tasks_${mode}`, sql, [orgId, ...taskArrays(tasks)]));
   return rows.map((r) => r.task_key);
 }

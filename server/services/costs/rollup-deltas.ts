@@ -1,5 +1,7 @@
 import type pg from "pg";
+import { scalarArray, textArray } from "../../db/bulk/pg-array.ts";
 import type { Db } from "../../db/client.ts";
+import { namedStatement } from "../../db/named-statement.ts";
 import { DIMENSIONS, FEATURE_DIMENSIONS, MEASURES, type Measure, spanFactsSql, sumMeasuresSql, taskFactsSql } from "../../db/sql/cost-facts.ts";
 import { POOL_SERVES_CALL_SQL } from "../../db/sql/pool-match.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -93,11 +95,13 @@ const MEASURE_VALUES: Record<Measure, (r: RollupDeltaRow) => string> = {
   system_prompt_tokens: (r) => String(r.systemPromptTokens),
 };
 
-function deltaRowArrays(rows: RollupDeltaRow[]): string[][] {
+/** The parameters $2… of INSERT_INGEST_DELTAS_SQL, as array literals (pg-array.ts). */
+function deltaRowArrays(rows: RollupDeltaRow[]): string[] {
   return [
-    rows.map((r) => new Date(r.hourMs).toISOString()),
-    rows.map((r) => r.feature), rows.map((r) => r.taskType), rows.map((r) => r.provider), rows.map((r) => r.model), rows.map((r) => r.customerId),
-    ...MEASURES.map((m) => rows.map(MEASURE_VALUES[m])),
+    textArray(rows.map((r) => new Date(r.hourMs).toISOString())),
+    textArray(rows.map((r) => r.feature)), textArray(rows.map((r) => r.taskType)), textArray(rows.map((r) => r.provider)),
+    textArray(rows.map((r) => r.model)), textArray(rows.map((r) => r.customerId)),
+    ...MEASURES.map((m) => scalarArray(rows.map(MEASURE_VALUES[m]))),
   ];
 }
 
@@ -107,10 +111,18 @@ function deltaRowArrays(rows: RollupDeltaRow[]): string[][] {
  * GPU pool, or a batch whose sums Numbers cannot hold exactly, goes through recordRollupDeltas instead (it reads the
  * stored calls, and sees whether a pool serves one); returns false, recording nothing, when one does.
  */
-export async function recordIngestRollupDeltas(client: pg.PoolClient, orgId: string, spans: DeltaSpan[], tasks: SettledTask[]): Promise<boolean> {
+export async function recordIngestRollupDeltas(
+  client: pg.PoolClient,
+  orgId: string,
+  spans: DeltaSpan[],
+  tasks: SettledTask[],
+  options: { prepared?: boolean } = {},
+): Promise<boolean> {
   const deltas = ingestRollupDeltas(spans, tasks);
   if (deltas !== null) {
-    const { rows } = await client.query<{ any_pool: boolean }>(INSERT_INGEST_DELTAS_SQL, [orgId, ...deltaRowArrays(deltas)]);
+    const { rows } = await client.query<{ any_pool: boolean }>(
+      namedStatement(options.prepared, "insert_ingest_deltas", INSERT_INGEST_DELTAS_SQL, [orgId, ...deltaRowArrays(deltas)]),
+    );
     if (!rows[0]!.any_pool) return true;
   }
   // Pooled, or beyond what Numbers sum exactly: summed in the database from the stored calls.

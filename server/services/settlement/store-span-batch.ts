@@ -6,6 +6,8 @@ import { KEY_LOOKUP_PLANS_ONLY } from "../../db/key-lookup-plans.ts";
 import { ingestSettlementLockSql, lockOrgsForIngestSettlement } from "../../db/settlement-lock.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { insertTasks } from "../../db/bulk/insert-tasks.ts";
+import { textArray } from "../../db/bulk/pg-array.ts";
+import { namedStatement } from "../../db/named-statement.ts";
 import { markDirtyHours, markDirtyTraces } from "../../db/bulk/mark-dirty.ts";
 import type { DeltaSpan } from "../../domain/costs/ingest-rollup-deltas.ts";
 import { recordIngestRollupDeltas } from "../costs/rollup-deltas.ts";
@@ -14,19 +16,22 @@ import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlement
 /** How the batch's spans are written: `copy` and `fresh` fail on a span stored before, `dedupe` skips it. */
 type StoreMode = InsertSpansMode | "copy";
 
-const copyCapable = new WeakMap<pg.Pool, Promise<boolean>>();
-/** A real PostgreSQL server takes COPY FROM STDIN; embedded PGlite's socket server hangs on it. Asked once per pool. */
-function serverTakesCopy(pool: pg.Pool): Promise<boolean> {
-  let answer = copyCapable.get(pool);
+const realServers = new WeakMap<pg.Pool, Promise<boolean>>();
+/**
+ * Whether the pool's server is a real PostgreSQL server, asked once per pool. Only a real one takes COPY FROM STDIN
+ * (embedded PGlite's socket server hangs on it) and named statements per connection (PGlite has one session for all).
+ */
+function isRealServer(pool: pg.Pool): Promise<boolean> {
+  let answer = realServers.get(pool);
   if (!answer) {
     answer = pool.query<{ pglite: boolean }>("SELECT version() LIKE '%PGlite%' AS pglite").then(
       (r) => r.rows[0]?.pglite === false,
       () => {
-        copyCapable.delete(pool); // ask again next time (the database may be down right now)
+        realServers.delete(pool); // ask again next time (the database may be down right now)
         return false;
       },
     );
-    copyCapable.set(pool, answer);
+    realServers.set(pool, answer);
   }
   return answer;
 }
@@ -43,6 +48,7 @@ export async function storeSpanBatchDurably(
   rows: SpanRow[],
   options: { loopCallThreshold: number; insertPolicy?: InsertModePolicy },
 ): Promise<StoreSpanBatchResult> {
+  const preparedStatements = await isRealServer(pool);
   const attempt = (mode: StoreMode) => {
     // A fresh plan per attempt: storeSpanBatch drops groups from the plan it is given.
     const plan = planIngestSettlement(rows, options);
@@ -50,13 +56,13 @@ export async function storeSpanBatchDurably(
     // BEGIN, one round trip for all three.
     const lock = ingestSettlementLockSql(plan.groups.map((g) => g.orgId));
     const setup = lock ? `${KEY_LOOKUP_PLANS_ONLY}; ${lock}` : KEY_LOOKUP_PLANS_ONLY;
-    return withTransaction(pool, (client) => storeSpanBatch(client, rows, { ...options, mode }, { plan, orgsLocked: true }), { setup });
+    return withTransaction(pool, (client) => storeSpanBatch(client, rows, { ...options, mode, preparedStatements }, { plan, orgsLocked: true }), { setup });
   };
   if (!options.insertPolicy || options.insertPolicy.next() === "dedupe") return attempt("dedupe");
   try {
     // Nothing of the batch stored before, as far as the policy knows: COPY where the server takes it (it fails like
     // the plain INSERT on a span stored before, and costs the database ~30 % less per span: copy-spans.ts).
-    return await attempt((await serverTakesCopy(pool)) ? "copy" : "fresh");
+    return await attempt(preparedStatements ? "copy" : "fresh");
   } catch (error) {
     if (!isSpanKeyConflict(error)) throw error;
     options.insertPolicy.conflicted();
@@ -82,11 +88,12 @@ export async function storeSpanBatchDurably(
 export async function storeSpanBatch(
   client: pg.PoolClient,
   rows: SpanRow[],
-  options: { loopCallThreshold: number; mode?: StoreMode },
+  options: { loopCallThreshold: number; mode?: StoreMode; preparedStatements?: boolean },
   /** The batch's plan, when the caller made it and took its orgs' settlement locks already (storeSpanBatchDurably). */
   prepared?: { plan: IngestSettlementPlan; orgsLocked: true },
 ): Promise<StoreSpanBatchResult> {
   const plan = prepared?.plan ?? planIngestSettlement(rows, options);
+  const preparedStatements = options.preparedStatements === true;
   const drop = (group: IngestSettlementGroup) => {
     for (const indexes of group.rowsByTrace.values()) for (const i of indexes) plan.resolutions[i] = null;
   };
@@ -94,7 +101,7 @@ export async function storeSpanBatch(
   let groups = plan.groups;
   if (!prepared) await lockOrgsForIngestSettlement(client, groups.map((g) => g.orgId));
   if (groups.length > 0) {
-    const stored = await groupsWithStoredHistory(client, groups);
+    const stored = await groupsWithStoredHistory(client, groups, preparedStatements);
     for (const g of groups) if (stored.has(g)) drop(g);
     groups = groups.filter((g) => !stored.has(g));
   }
@@ -113,7 +120,7 @@ export async function storeSpanBatch(
     [...g.rowsByTrace].every(([traceId, indexes]) => newSpansPerTrace.get(`${g.orgId}\u0000${traceId}`) === indexes.length),
   );
   for (const [orgId, orgGroups] of groupByOrg(complete)) { // orgs in sorted order: one lock order for all writers
-    const claimed = new Set(await insertTasks(client, orgId, orgGroups.flatMap((g) => g.tasks), "claim"));
+    const claimed = new Set(await insertTasks(client, orgId, orgGroups.flatMap((g) => g.tasks), "claim", { prepared: preparedStatements }));
     for (const g of orgGroups) {
       if (g.tasks.every((t) => claimed.has(t.taskKey))) for (const traceId of g.traceIds) settled.add(`${orgId}\u0000${traceId}`);
     }
@@ -140,7 +147,7 @@ export async function storeSpanBatch(
         for (const i of indexes) deltaSpans.push({ span: rows[i]!.span, costUsd: rows[i]!.costUsd, resolution: plan.resolutions[i]! });
       }
     }
-    if (await recordIngestRollupDeltas(client, orgId, deltaSpans, orgGroups.flatMap((g) => g.tasks))) continue;
+    if (await recordIngestRollupDeltas(client, orgId, deltaSpans, orgGroups.flatMap((g) => g.tasks), { prepared: preparedStatements })) continue;
     const hoursMs: number[] = [];
     for (const g of orgGroups) {
       for (const indexes of g.rowsByTrace.values()) for (const i of indexes) hoursMs.push(Number(rows[i]!.span.startTimeUnixNano / 1_000_000n));
@@ -152,10 +159,12 @@ export async function storeSpanBatch(
 }
 
 /** Groups of which a span is already stored: by trace id, or by one of their explicit task ids. */
-async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSettlementGroup[]): Promise<Set<IngestSettlementGroup>> {
+async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSettlementGroup[], prepared: boolean): Promise<Set<IngestSettlementGroup>> {
   const result = new Set<IngestSettlementGroup>();
   for (const [orgId, orgGroups] of groupByOrg(groups)) {
-    const { rows } = await client.query<{ kind: "trace" | "task"; id: string }>(
+    const { rows } = await client.query<{ kind: "trace" | "task"; id: string }>(namedStatement(
+      prepared,
+      "stored_history",
       // One index probe per id, whatever the planner's statistics say: a LIMIT 1 subquery per element cannot be
       // turned into a join. (`WHERE EXISTS` can: on a fresh database whose statistics say the org has 219 spans, it
       // became a materialized scan of all the org's spans per id, 32 s per batch in bench/soak.ts.)
@@ -164,8 +173,8 @@ async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSett
        UNION ALL
        SELECT 'task', x FROM unnest($3::text[]) AS x,
          LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.task_id = x LIMIT 1) AS hit`,
-      [orgId, orgGroups.flatMap((g) => g.traceIds), orgGroups.flatMap((g) => g.taskIds)],
-    );
+      [orgId, textArray(orgGroups.flatMap((g) => g.traceIds)), textArray(orgGroups.flatMap((g) => g.taskIds))],
+    ));
     if (rows.length === 0) continue;
     const storedTraces = new Set(rows.filter((r) => r.kind === "trace").map((r) => r.id));
     const storedTasks = new Set(rows.filter((r) => r.kind === "task").map((r) => r.id));
