@@ -19,6 +19,8 @@ export type ServerTableStats = {
   modifiedSinceAnalyze: number;
   /** Table size, to take the cheapest due work first. */
   bytes: number;
+  /** pg_class.reloptions ("name=value"): per-table autovacuum settings a DBA set, which autovacuum would obey. */
+  reloptions?: readonly string[] | null;
 };
 
 export type AutovacuumThresholds = {
@@ -37,10 +39,41 @@ export const POSTGRES_AUTOVACUUM_DEFAULTS: AutovacuumThresholds = {
 
 export type ServerMaintenanceAction = { table: string; vacuum: boolean; analyze: boolean };
 
+const PER_TABLE: Record<string, keyof AutovacuumThresholds> = {
+  autovacuum_vacuum_threshold: "vacuumThreshold",
+  autovacuum_vacuum_scale_factor: "vacuumScaleFactor",
+  autovacuum_vacuum_insert_threshold: "insertThreshold",
+  autovacuum_vacuum_insert_scale_factor: "insertScaleFactor",
+  autovacuum_analyze_threshold: "analyzeThreshold",
+  autovacuum_analyze_scale_factor: "analyzeScaleFactor",
+};
+
+/**
+ * A table's thresholds as autovacuum reads them: the server's, overridden by the table's own storage parameters;
+ * null when the table has `autovacuum_enabled = false` (autovacuum leaves it alone, and so does the worker).
+ */
+export function tableThresholds(server: AutovacuumThresholds, reloptions: readonly string[] | null | undefined): AutovacuumThresholds | null {
+  if (!reloptions?.length) return server;
+  const t = { ...server };
+  for (const option of reloptions) {
+    const eq = option.indexOf("=");
+    if (eq < 0) continue;
+    const name = option.slice(0, eq).toLowerCase();
+    const value = option.slice(eq + 1);
+    if (name === "autovacuum_enabled" && /^(false|off|no|0)$/i.test(value)) return null;
+    const field = PER_TABLE[name];
+    const n = Number(value);
+    if (field && value !== "" && Number.isFinite(n)) t[field] = n;
+  }
+  return t;
+}
+
 /** Every table due for a vacuum and/or an analyze, smallest first: a churned queue table must not wait behind spans. */
-export function dueServerMaintenance(tables: ServerTableStats[], t: AutovacuumThresholds = POSTGRES_AUTOVACUUM_DEFAULTS): ServerMaintenanceAction[] {
+export function dueServerMaintenance(tables: ServerTableStats[], server: AutovacuumThresholds = POSTGRES_AUTOVACUUM_DEFAULTS): ServerMaintenanceAction[] {
   const due: (ServerMaintenanceAction & { bytes: number })[] = [];
   for (const s of tables) {
+    const t = tableThresholds(server, s.reloptions);
+    if (t === null) continue;
     const rows = Math.max(0, s.rows);
     const vacuum =
       s.deadRows > t.vacuumThreshold + t.vacuumScaleFactor * rows || (t.insertThreshold >= 0 && s.insertedSinceVacuum > t.insertThreshold + t.insertScaleFactor * rows);

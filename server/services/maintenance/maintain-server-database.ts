@@ -66,14 +66,14 @@ async function readSettings(db: Db): Promise<{ autovacuum: boolean; trackCounts:
 }
 
 async function readTableStats(db: Db): Promise<ServerTableStats[]> {
-  const { rows } = await db.pool.query<{ table: string; rows: number; dead: string; inserted: string; modified: string; bytes: string }>(
+  const { rows } = await db.pool.query<{ table: string; rows: number; dead: string; inserted: string; modified: string; bytes: string; reloptions: string[] | null }>(
     `SELECT s.relname AS table, c.reltuples AS rows, s.n_dead_tup AS dead, s.n_ins_since_vacuum AS inserted,
-       s.n_mod_since_analyze AS modified, pg_relation_size(s.relid) AS bytes
+       s.n_mod_since_analyze AS modified, pg_relation_size(s.relid) AS bytes, c.reloptions
      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = 'public'`,
   );
   return rows.map((r) => ({
     table: r.table, rows: Number(r.rows), deadRows: Number(r.dead), insertedSinceVacuum: Number(r.inserted),
-    modifiedSinceAnalyze: Number(r.modified), bytes: Number(r.bytes),
+    modifiedSinceAnalyze: Number(r.modified), bytes: Number(r.bytes), reloptions: r.reloptions,
   }));
 }
 

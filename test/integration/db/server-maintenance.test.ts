@@ -4,9 +4,10 @@ import { createServerMaintenance } from "../../../server/services/maintenance/ma
 import { closeTestDb, testDb } from "../../helpers/db.ts";
 
 const probe = `server_maint_probe_${crypto.randomBytes(3).toString("hex")}`;
+const optedOut = `${probe}_opted_out`; // autovacuum_enabled = false: a DBA's choice, which the worker obeys too
 
 afterAll(async () => {
-  await testDb().pool.query(`DROP TABLE IF EXISTS ${probe}`);
+  await testDb().pool.query(`DROP TABLE IF EXISTS ${probe}, ${optedOut}`);
   await closeTestDb();
 });
 
@@ -16,9 +17,11 @@ describe.runIf(inject("databaseKind") === "postgresql")("server maintenance (a P
     const db = testDb();
     const client = await db.pool.connect();
     try {
-      await client.query(`CREATE TABLE ${probe} (id int PRIMARY KEY, payload text) WITH (autovacuum_enabled = false)`);
-      await client.query(`INSERT INTO ${probe} SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g`);
-      await client.query(`DELETE FROM ${probe} WHERE id % 2 = 0`); // 10,000 dead rows, a churned queue's shape
+      for (const [table, options] of [[probe, ""], [optedOut, "WITH (autovacuum_enabled = false)"]]) {
+        await client.query(`CREATE TABLE ${table} (id int PRIMARY KEY, payload text) ${options}`);
+        await client.query(`INSERT INTO ${table} SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g`);
+        await client.query(`DELETE FROM ${table} WHERE id % 2 = 0`); // 10,000 dead rows, a churned queue's shape
+      }
       await client.query("SELECT pg_stat_force_next_flush()");
       await client.query("SELECT 1"); // the flush happens when this backend next goes idle
     } finally {
@@ -37,6 +40,7 @@ describe.runIf(inject("databaseKind") === "postgresql")("server maintenance (a P
     const maintenance = createServerMaintenance({ db, log: (l) => lines.push(l), evenWithAutovacuum: true });
     const actions = await maintenance.runOnce();
     expect(actions.filter((a) => a.table === probe)).toEqual([{ table: probe, vacuum: true, analyze: true }]);
+    expect(actions.filter((a) => a.table === optedOut)).toEqual([]);
     const after = (await stats()).rows[0]!;
     expect(Number(after.dead)).toBe(0);
     expect(Number(after.reltuples)).toBe(10_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueServerMaintenance, maintenanceStatement, POSTGRES_AUTOVACUUM_DEFAULTS, type ServerTableStats } from "../../../../../server/domain/maintenance/plan-server-maintenance.ts";
+import { dueServerMaintenance, maintenanceStatement, POSTGRES_AUTOVACUUM_DEFAULTS, tableThresholds, type ServerTableStats } from "../../../../../server/domain/maintenance/plan-server-maintenance.ts";
 
 const table = (over: Partial<ServerTableStats> & { table: string }): ServerTableStats => ({
   rows: 0, deadRows: 0, insertedSinceVacuum: 0, modifiedSinceAnalyze: 0, bytes: 8192, ...over,
@@ -17,6 +17,20 @@ describe("server maintenance plan (autovacuum's rules, for a server running with
       { table: "spans", vacuum: true, analyze: true },
     ]);
     expect(dueServerMaintenance([table({ table: "spans", rows: 1_000_000, modifiedSinceAnalyze: 100_051 })])).toEqual([{ table: "spans", vacuum: false, analyze: true }]);
+  });
+
+  it("obeys a table's own storage parameters as autovacuum does: autovacuum_enabled = false, and per-table thresholds", () => {
+    const busy = { rows: 1000, deadRows: 251, modifiedSinceAnalyze: 500 };
+    expect(dueServerMaintenance([table({ table: "spans", ...busy, reloptions: ["autovacuum_enabled=false"] })])).toEqual([]);
+    expect(dueServerMaintenance([table({ table: "spans", ...busy, reloptions: ["fillfactor=90", "autovacuum_enabled=off"] })])).toEqual([]);
+    expect(dueServerMaintenance([table({ table: "spans", ...busy, reloptions: ["autovacuum_enabled=true"] })])).toEqual([{ table: "spans", vacuum: true, analyze: true }]);
+    // A lower scale factor on a big table makes it due sooner; a higher threshold later.
+    expect(dueServerMaintenance([table({ table: "spans", rows: 1e6, deadRows: 10_051, reloptions: ["autovacuum_vacuum_scale_factor=0.01"] })])).toEqual([{ table: "spans", vacuum: true, analyze: false }]);
+    expect(dueServerMaintenance([table({ table: "spans", ...busy, reloptions: ["autovacuum_vacuum_threshold=5000", "autovacuum_analyze_threshold=5000"] })])).toEqual([]);
+    expect(tableThresholds(POSTGRES_AUTOVACUUM_DEFAULTS, ["autovacuum_vacuum_insert_threshold=-1", "autovacuum_analyze_scale_factor=0.5", "toast.autovacuum_enabled=false", "odd"])).toEqual({
+      ...POSTGRES_AUTOVACUUM_DEFAULTS, insertThreshold: -1, analyzeScaleFactor: 0.5,
+    });
+    expect(tableThresholds(POSTGRES_AUTOVACUUM_DEFAULTS, null)).toBe(POSTGRES_AUTOVACUUM_DEFAULTS);
   });
 
   it("treats a never-counted table (reltuples −1) as empty, so its first rows get statistics at once", () => {
