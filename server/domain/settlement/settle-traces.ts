@@ -189,11 +189,30 @@ function buildTask(
   let failedCost = 0n;
   let primary: SettleSpan | null = null;
   let primaryWeight = -1n;
+  let failedCalls = 0;
+  let retryCalls = 0;
+  let unpricedCalls = 0;
+  let inputTokens = 0;
+  let cachedInputTokens = 0;
+  let cacheWriteTokens = 0;
+  let outputTokens = 0;
+  let firstCallFeature: string | null = null;
   for (const c of calls) {
+    const res = resolutions.get(c)!;
     const cc = callCostPico(c);
     cost += cc;
-    if (resolutions.get(c)!.isRetryWaste) retryCost += cc;
-    if (c.status === "error") failedCost += cc;
+    if (res.isRetryWaste) retryCost += cc;
+    if (c.status === "error") {
+      failedCost += cc;
+      failedCalls++;
+    }
+    if (res.isRetry) retryCalls++;
+    if (c.costUsd === null && c.gpuCostUsd === null) unpricedCalls++;
+    inputTokens += c.inputTokens;
+    cachedInputTokens += c.cacheReadTokens;
+    cacheWriteTokens += c.cacheWriteTokens;
+    outputTokens += c.outputTokens;
+    if (firstCallFeature === null && res.feature) firstCallFeature = res.feature;
     // The primary model is the costliest call's; an unpriced call weighs its tokens as 10^-12 USD each.
     const weight = cc > 0n ? cc : BigInt(c.inputTokens + c.outputTokens);
     if (weight > primaryWeight) {
@@ -201,28 +220,37 @@ function buildTask(
       primaryWeight = weight;
     }
   }
+  // Loops, not Math.min(...spread): an agent loop's task can have more members than a call takes arguments.
+  let startMs = Infinity;
+  let endMs = -Infinity;
+  const traceIds = new Set<string>();
+  for (const m of members) {
+    if (m.startMs < startMs) startMs = m.startMs;
+    if (m.endMs > endMs) endMs = m.endMs;
+    traceIds.add(m.traceId);
+  }
   return {
     taskKey,
-    feature: firstRes.feature ?? calls.map((c) => resolutions.get(c)!.feature).find(Boolean) ?? null,
+    feature: firstRes.feature ?? firstCallFeature, // the first root's, else the first call's that has one
     taskType: firstRes.taskType,
     customerId: firstRes.customerId,
     outcome,
-    startMs: Math.min(...members.map((s) => s.startMs)),
-    endMs: Math.max(...members.map((s) => s.endMs)),
+    startMs,
+    endMs,
     calls: calls.length,
-    failedCalls: calls.filter((c) => c.status === "error").length,
-    retryCalls: calls.filter((c) => resolutions.get(c)!.isRetry).length,
-    unpricedCalls: calls.filter((c) => c.costUsd === null && c.gpuCostUsd === null).length,
-    inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0),
-    cachedInputTokens: calls.reduce((n, c) => n + c.cacheReadTokens, 0),
-    cacheWriteTokens: calls.reduce((n, c) => n + c.cacheWriteTokens, 0),
-    outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
+    failedCalls,
+    retryCalls,
+    unpricedCalls,
+    inputTokens,
+    cachedInputTokens,
+    cacheWriteTokens,
+    outputTokens,
     costUsd: picoUsdToString(cost),
     retryCostUsd: picoUsdToString(retryCost),
     failedCostUsd: picoUsdToString(failedCost),
     primaryProvider: primary?.provider ?? null,
     primaryModel: primary?.model ?? null,
     isLoop: calls.length > loopCallThreshold,
-    traceIds: [...new Set(members.map((s) => s.traceId))],
+    traceIds: [...traceIds],
   };
 }
