@@ -13,6 +13,13 @@ import type { DeltaSpan } from "../../domain/costs/ingest-rollup-deltas.ts";
 import { recordIngestRollupDeltas } from "../costs/rollup-deltas.ts";
 import { planIngestSettlement, type IngestSettlementGroup, type IngestSettlementPlan } from "../../domain/settlement/settle-at-ingest.ts";
 
+/**
+ * The plan settings of an ingest transaction: only per-key index probes (key-lookup-plans.ts), and no sorts, so that
+ * an ORDER BY only an index delivers picks that index (STORED_HISTORY_SQL, rollup-deltas.ts). The transaction's other
+ * sorts (the dirty queues' lock order over unnested keys) have no alternative, so their plans do not change.
+ */
+export const INGEST_PLAN_SETTINGS = `${KEY_LOOKUP_PLANS_ONLY}; SET LOCAL enable_sort = off`;
+
 /** How the batch's spans are written: `copy` and `fresh` fail on a span stored before, `dedupe` skips it. */
 type StoreMode = InsertSpansMode | "copy";
 
@@ -55,7 +62,7 @@ export async function storeSpanBatchDurably(
     // Every statement of the batch is a lookup by key; the plan settings and the settlement lock travel with
     // BEGIN, one round trip for all three.
     const lock = ingestSettlementLockSql(plan.groups.map((g) => g.orgId));
-    const setup = lock ? `${KEY_LOOKUP_PLANS_ONLY}; ${lock}` : KEY_LOOKUP_PLANS_ONLY;
+    const setup = lock ? `${INGEST_PLAN_SETTINGS}; ${lock}` : INGEST_PLAN_SETTINGS;
     return withTransaction(pool, (client) => storeSpanBatch(client, rows, { ...options, mode, preparedStatements }, { plan, orgsLocked: true }), { setup });
   };
   if (!options.insertPolicy || options.insertPolicy.next() === "dedupe") return attempt("dedupe");
@@ -158,6 +165,18 @@ export async function storeSpanBatch(
   return { insertedSpans: inserted.length, settledTraces: settled.size, dirtyTraces: dirty.length };
 }
 
+// One index probe per id, whatever the planner's statistics say: a LIMIT 1 subquery per element cannot be turned into
+// a join. (`WHERE EXISTS` can: on a fresh database whose statistics say the org has 219 spans, it became a materialized
+// scan of all the org's spans per id, 32 s per batch in bench/soak.ts.) The ORDER BY is what only the primary key
+// delivers without a sort, and INGEST_PLAN_SETTINGS turns sorts off: with statistics that say the org holds a row or
+// two (a fresh database), the plan made without the values (a named statement's generic plan) otherwise walked the
+// org's spans by start time, filtering on the trace id (test/integration/settlement/stored-history-plan.test.ts).
+export const STORED_HISTORY_SQL = `SELECT 'trace' AS kind, t AS id FROM unnest($2::text[]) AS t,
+    LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.trace_id = t ORDER BY s.org_id, s.trace_id, s.span_id LIMIT 1) AS hit
+  UNION ALL
+  SELECT 'task', x FROM unnest($3::text[]) AS x,
+    LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.task_id = x LIMIT 1) AS hit`;
+
 /** Groups of which a span is already stored: by trace id, or by one of their explicit task ids. */
 async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSettlementGroup[], prepared: boolean): Promise<Set<IngestSettlementGroup>> {
   const result = new Set<IngestSettlementGroup>();
@@ -165,14 +184,7 @@ async function groupsWithStoredHistory(client: pg.PoolClient, groups: IngestSett
     const { rows } = await client.query<{ kind: "trace" | "task"; id: string }>(namedStatement(
       prepared,
       "stored_history",
-      // One index probe per id, whatever the planner's statistics say: a LIMIT 1 subquery per element cannot be
-      // turned into a join. (`WHERE EXISTS` can: on a fresh database whose statistics say the org has 219 spans, it
-      // became a materialized scan of all the org's spans per id, 32 s per batch in bench/soak.ts.)
-      `SELECT 'trace' AS kind, t AS id FROM unnest($2::text[]) AS t,
-         LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.trace_id = t LIMIT 1) AS hit
-       UNION ALL
-       SELECT 'task', x FROM unnest($3::text[]) AS x,
-         LATERAL (SELECT 1 FROM spans s WHERE s.org_id = $1 AND s.task_id = x LIMIT 1) AS hit`,
+      STORED_HISTORY_SQL,
       [orgId, textArray(orgGroups.flatMap((g) => g.traceIds)), textArray(orgGroups.flatMap((g) => g.taskIds))],
     ));
     if (rows.length === 0) continue;

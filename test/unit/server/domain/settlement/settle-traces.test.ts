@@ -92,7 +92,7 @@ describe("settleTraces", () => {
 describe("settleTraces on a runaway agent loop", () => {
   it("settles a task of 200,000 calls (more than a function call takes arguments) with exact sums", () => {
     const n = 200_000;
-    const spans = [{ ...base, spanId: "root", parentSpanId: null, startMs: 5, endMs: 6 }];
+    const spans: SettleSpan[] = [{ ...base, spanId: "root", parentSpanId: null, startMs: 5, endMs: 6 }];
     for (let i = 0; i < n; i++) spans.push(call({ spanId: `c${i}`, startMs: 10 + i, endMs: 11 + i, costUsd: "0.000000000001" }));
     const { tasks } = settle(spans);
     expect(tasks).toHaveLength(1);
