@@ -24,22 +24,24 @@ const ON_CONFLICT_REPLACE = `ON CONFLICT (org_id, task_key) DO UPDATE SET featur
     primary_provider = excluded.primary_provider, primary_model = excluded.primary_model, is_loop = excluded.is_loop,
     trace_ids = excluded.trace_ids, cached_input_tokens = excluded.cached_input_tokens, cache_write_tokens = excluded.cache_write_tokens`;
 
-type Column = { field: keyof SettledTask | "traceIdsLiteral" | "start" | "end"; text: boolean };
-const TASK_COLUMNS: Column[] = [
-  ["taskKey", 1], ["feature", 1], ["taskType", 1], ["customerId", 1], ["outcome", 1], ["start", 1], ["end", 1], ["calls", 0],
-  ["failedCalls", 0], ["retryCalls", 0], ["unpricedCalls", 0], ["inputTokens", 0], ["outputTokens", 0], ["costUsd", 0],
-  ["retryCostUsd", 0], ["failedCostUsd", 0], ["primaryProvider", 1], ["primaryModel", 1], ["isLoop", 0], ["traceIdsLiteral", 1],
-  ["cachedInputTokens", 0], ["cacheWriteTokens", 0],
-].map(([field, text]) => ({ field: field as Column["field"], text: text === 1 }));
+// The fields of $2… in order; text columns are quoted in their array literals, the others (numbers, exact decimal
+// strings, booleans) are not.
+type TaskColumn = keyof SettledTask | "start" | "end" | "traceIdsLiteral";
+const TEXT_COLUMNS = new Set<TaskColumn>(["taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "primaryProvider", "primaryModel", "traceIdsLiteral"]);
+const TASK_COLUMNS: TaskColumn[] = [
+  "taskKey", "feature", "taskType", "customerId", "outcome", "start", "end", "calls", "failedCalls", "retryCalls",
+  "unpricedCalls", "inputTokens", "outputTokens", "costUsd", "retryCostUsd", "failedCostUsd", "primaryProvider",
+  "primaryModel", "isLoop", "traceIdsLiteral", "cachedInputTokens", "cacheWriteTokens",
+];
 
 /** The parameters $2… of INSERT_TASKS: one array literal per column (pg-array.ts), rows in task-key order. */
 function taskArrays(tasks: SettledTask[]): string[] {
   const sorted = [...tasks].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : 0)); // one lock order
   // Each task's trace ids travel as the text of a text[] (cast per row), not as JSON to unpack with a subquery per row.
   const rows = sorted.map((t) => ({ ...t, start: new Date(t.startMs).toISOString(), end: new Date(t.endMs).toISOString(), traceIdsLiteral: textArray(t.traceIds) }));
-  return TASK_COLUMNS.map(({ field, text }) => {
-    const values = rows.map((r) => r[field] as string | number | boolean | null);
-    return text ? textArray(values as (string | null)[]) : scalarArray(values);
+  return TASK_COLUMNS.map((column) => {
+    const values = rows.map((r) => r[column] as string | number | boolean | null);
+    return TEXT_COLUMNS.has(column) ? textArray(values as (string | null)[]) : scalarArray(values);
   });
 }
 

@@ -31,7 +31,11 @@ ${taskFactsSql(`t.org_id = ${p.org} AND t.start_time >= ${p.from} AND t.start_ti
 ${idleGpuFactsSql(p)}`;
 }
 
-/** One fact row per LLM call (`spans s`, or another FROM that yields `s`) matching `where`. */
+/**
+ * One fact row per LLM call (`spans s`, or another FROM that yields `s`) matching `where`.
+ * Also defined in memory for the calls ingest settles (server/domain/costs/ingest-rollup-deltas.ts, the same for
+ * taskFactsSql): a change here changes it there too; test/integration/costs/rollup-deltas.test.ts checks they agree.
+ */
 export function spanFactsSql(where: string, from = "spans s"): string {
   return `
   SELECT s.org_id, date_trunc('hour', s.start_time, 'UTC') AS hour,

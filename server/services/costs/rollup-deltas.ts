@@ -31,8 +31,9 @@ const measures = MEASURES.join(", ");
 // planner keeps to it even when statistics say the org has a row or two (a fresh database): as `trace_id = ANY($2)`, it
 // walked all of the org's spans by start time instead (~57 ms per batch, half the ingest rate in bench/ingest-load.ts).
 // The ORDER BY alone was not always enough: with statistics saying the org holds a row or two, the planner still
-// sometimes walked the org's spans by start time and sorted the few rows (seen in CI). Sorts off for the rest of the
-// ingest transaction (this statement comes last in it) leaves the primary-key probe the only cheap plan.
+// sometimes walked the org's spans by start time and sorted the few rows (seen in CI). Sorts off leaves the primary-key probe the only
+// cheap plan; ingest transactions already run so (INGEST_PLAN_SETTINGS, store-span-batch.ts), set again here for any
+// other caller.
 export const DELTA_PLAN_SETTINGS = "SET LOCAL enable_sort = off";
 const BATCH_SPANS =
   "unnest($2::text[]) AS b(trace_id) CROSS JOIN LATERAL (SELECT * FROM spans WHERE org_id = $1 AND trace_id = b.trace_id ORDER BY org_id, trace_id, span_id OFFSET 0) s";
