@@ -12,8 +12,10 @@
  *
  * BENCH_COLLECTOR_HEAP_CAP=1 runs the collector with the heap flags of `npm run start:collector`;
  * BENCH_COLLECTOR_STDOUT=1 shows its stdout (e.g. a `--trace-gc` set through an `--import` hook).
+ * OTLP_COLLECTOR_PROCESSES=N (passed through) runs the collector as a cluster of N processes.
  *
- * Reports sustained stored spans/s, request latency p50/p99, and the collector's peak RSS (VmHWM).
+ * Reports sustained stored spans/s, request latency p50/p99, and the collector's peak RSS (VmHWM; of a cluster, the
+ * sum over its processes, primary included) and CPU (likewise summed).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -22,7 +24,7 @@ import type pg from "pg";
 import { ExportTraceServiceResponse } from "../collectors/decode/proto-schema.ts";
 import { createBenchDatabase } from "./lib/bench-database.ts";
 import { makeOtlpTracesRequest } from "./lib/otlp-requests.ts";
-import { startCpuSplit } from "./lib/cpu-split.ts";
+import { startCpuSplit, treePeakRssMb } from "./lib/cpu-split.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 
@@ -123,8 +125,7 @@ async function main(): Promise<void> {
   const elapsedS = (performance.now() - started) / 1000;
   const cpu = endCpuSplit();
   const wal1 = await walAndCheckpoints(db);
-  const status = fs.readFileSync(`/proc/${collector.pid}/status`, "utf8");
-  const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const peakRssMb = treePeakRssMb(collector.pid!);
   const stored = Number((await db.pool.query("SELECT count(*) FROM spans")).rows[0].count);
   const settled = (await db.pool.query<{ tasks: number; dirty: number }>(
     "SELECT (SELECT count(*)::int FROM tasks) AS tasks, (SELECT count(*)::int FROM dirty_traces) AS dirty",
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
     p99Ms: Number(percentile(latencies, 99).toFixed(1)),
     throttledRequests: throttled,
     failedRequests: errors,
+    collectorProcesses: Number(process.env.OTLP_COLLECTOR_PROCESSES ?? 1),
     collectorPeakRssMb: Math.round(peakRssMb),
     collectorNodeFlags: collectorNodeFlags().join(" ") || "none",
     tasksSettledAtIngest: settled.tasks,

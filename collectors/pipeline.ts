@@ -15,7 +15,7 @@ import { decodeTraces } from "./decode/decode-traces.ts";
 import { encodeExportResponse } from "./decode/encode-response.ts";
 import { badRequest } from "./errors.ts";
 import { BatchWriter } from "./exporters/batch-writer.ts";
-import type { KeyRateLimiter } from "./rate-limit/key-rate-limiter.ts";
+import type { IngestRateLimiter } from "./rate-limit/key-rate-limiter.ts";
 import type { CollectorMetrics } from "./telemetry/collector-metrics.ts";
 import type { ExportResult, OtlpConsumer } from "./types.ts";
 
@@ -35,7 +35,7 @@ export function createIngestConsumer(settings: {
   db: Db;
   maxQueuedSpans: number;
   pricer?: Pricer;
-  rateLimiter?: KeyRateLimiter;
+  rateLimiter?: IngestRateLimiter;
   metrics?: CollectorMetrics;
 }): IngestConsumer {
   const { db } = settings;
@@ -84,11 +84,11 @@ export function createIngestConsumer(settings: {
 
   const consumer: IngestConsumer = {
     async consume({ signal, orgId, keyId, body, encoding }): Promise<ExportResult> {
-      if (keyId) settings.rateLimiter?.admitRequest(keyId);
+      if (keyId) await settings.rateLimiter?.admitRequest(keyId);
       if (signal === "traces") {
         const decoded = decodeOr400(() => decodeTraces(body, encoding));
         const normalized = normalizeSpans(decoded.resourceSpans);
-        if (keyId) settings.rateLimiter?.admitSpans(keyId, normalized.spans.length);
+        if (keyId) await settings.rateLimiter?.admitSpans(keyId, normalized.spans.length);
         const rows: SpanRow[] = normalized.spans.map((span) => {
           const priced = span.llm ? pricer.price(orgId, span.llm, Number(span.startTimeUnixNano / 1_000_000n)) : null;
           return { orgId, span, costUsd: priced?.costUsd ?? null, priceRef: priced?.priceRef ?? null };

@@ -23,6 +23,11 @@ const EnvSchema = z.object({
   OTLP_SPAN_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(1_024),
   // Span transactions in flight at once (each holds a database connection while it runs).
   OTLP_SPAN_FLUSH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  // Collector processes sharing the OTLP ports (node:cluster), each a thread of decoding and writing; needs a
+  // PostgreSQL server (DATABASE_URL): the embedded database lives in one process.
+  OTLP_COLLECTOR_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  // Set by the collector cluster in the processes it starts (their slot, 1…N, for log lines); not for operators.
+  INFERLEDGER_COLLECTOR_PROCESS: z.string().optional(),
   // Per ingest key token buckets (0 disables that limit); over them: 429 + Retry-After / RESOURCE_EXHAUSTED.
   OTLP_KEY_REQUESTS_PER_SEC: z.coerce.number().min(0).max(1_000_000).default(100),
   OTLP_KEY_REQUEST_BURST: z.coerce.number().int().positive().default(200),

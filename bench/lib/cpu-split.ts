@@ -32,6 +32,37 @@ function postgresTicks(): Map<string, number> {
   return ticks;
 }
 
+/** `pid` and its descendants (a collector cluster's processes are children of its primary). */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* exited */
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** The sum of the peak RSS (VmHWM) of `pid` and its descendants, in MB: an upper bound of their peak together. */
+export function treePeakRssMb(pid: number): number {
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      kb += Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      /* exited */
+    }
+  }
+  return kb / 1024;
+}
+
 export interface CpuSplit {
   collectorCpuS: number;
   postgresCpuS: number;
@@ -40,7 +71,9 @@ export interface CpuSplit {
 
 /** Starts a window; the returned function ends it and gives the CPU seconds each group used in it. */
 export function startCpuSplit(collectorPid: number): () => CpuSplit {
-  const collector0 = cpuTicks(collectorPid);
+  // The collector's processes at the start (a cluster's are up by then); each counts from where it was.
+  const collectorPids = processTree(collectorPid);
+  const collector0 = collectorPids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
   const postgres0 = postgresTicks();
   const self0 = process.cpuUsage();
   return () => {
@@ -49,7 +82,7 @@ export function startCpuSplit(collectorPid: number): () => CpuSplit {
     for (const [pid, t] of postgresTicks()) postgres += t - (postgres0.get(pid) ?? 0);
     const self = process.cpuUsage(self0);
     return {
-      collectorCpuS: Number(((cpuTicks(collectorPid) - collector0) / TICKS_PER_SECOND).toFixed(1)),
+      collectorCpuS: Number(((collectorPids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - collector0) / TICKS_PER_SECOND).toFixed(1)),
       postgresCpuS: Number((postgres / TICKS_PER_SECOND).toFixed(1)),
       loadGeneratorCpuS: Number(((self.user + self.system) / 1e6).toFixed(1)),
     };

@@ -1,11 +1,13 @@
 import http from "node:http";
-import type { CollectorMetrics } from "./collector-metrics.ts";
+
+/** Where the exposition comes from: one process's CollectorMetrics, or a collector cluster's aggregate. */
+export type MetricsSource = { exposition: () => Promise<{ contentType: string; body: string }> };
 
 /**
  * GET /metrics in Prometheus text format, on a listener of its own (by default bound to loopback, like the
  * OpenTelemetry Collector's :8888), so the operator's scraper never shares the tenants' OTLP port.
  */
-export function createMetricsServer(metrics: CollectorMetrics): http.Server {
+export function createMetricsServer(metrics: MetricsSource): http.Server {
   return http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {

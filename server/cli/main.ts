@@ -1,10 +1,5 @@
 import { getEnv } from "../env.ts";
 import { parseArgs, stringFlag, UsageError, type ParsedArgs } from "./args.ts";
-import { orgCreate } from "./commands/org-create.ts";
-import { dbMigrate } from "./commands/db-migrate.ts";
-import { serve } from "./commands/serve.ts";
-import { alertsCreate, alertsEvaluate } from "./commands/alerts.ts";
-import { simulate } from "./commands/simulate.ts";
 
 export const HELP = `inferledger — what every LLM inference really costs
 
@@ -31,13 +26,15 @@ export type CommandIo = { out: (text: string) => void; err: (text: string) => vo
 
 type Command = (args: ParsedArgs, io: CommandIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  "org create": orgCreate,
-  "db migrate": dbMigrate,
-  "alerts evaluate": alertsEvaluate,
-  "alerts create": alertsCreate,
-  simulate,
-  serve,
+// Loaded on use: a command loads what it needs only (a collector process started by `serve` has no use for the
+// services behind `org create` and `alerts`, nor for better-auth's ~80 MB of modules).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  "org create": async () => (await import("./commands/org-create.ts")).orgCreate,
+  "db migrate": async () => (await import("./commands/db-migrate.ts")).dbMigrate,
+  "alerts evaluate": async () => (await import("./commands/alerts.ts")).alertsEvaluate,
+  "alerts create": async () => (await import("./commands/alerts.ts")).alertsCreate,
+  simulate: async () => (await import("./commands/simulate.ts")).simulate,
+  serve: async () => (await import("./commands/serve.ts")).serve,
 };
 
 /** Entry point; returns the exit code. Only command output goes to stdout (JSON modes stay parseable). */
@@ -48,8 +45,9 @@ export async function main(argv: string[], io: CommandIo = { out: (t) => process
     io.out(HELP);
     return 0;
   }
-  const command = COMMANDS[`${first} ${second ?? ""}`.trim()] ?? COMMANDS[first];
-  if (!command) {
+  const name = COMMANDS[`${first} ${second ?? ""}`.trim()] ? `${first} ${second ?? ""}`.trim() : first;
+  const loadCommand = COMMANDS[name];
+  if (!loadCommand) {
     io.err(`unknown command: ${args.positional.join(" ")}\n\n${HELP}`);
     return 2;
   }
@@ -58,7 +56,8 @@ export async function main(argv: string[], io: CommandIo = { out: (t) => process
     return 0;
   }
   try {
-    if (command !== simulate) getEnv();
+    if (name !== "simulate") getEnv(); // the GPU model needs no configuration
+    const command = await loadCommand();
     return await command(args, io);
   } catch (error) {
     if (error instanceof UsageError) {

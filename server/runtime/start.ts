@@ -1,24 +1,20 @@
-import type http from "node:http";
 import path from "node:path";
-import { createOtlpHttpReceiver } from "../../collectors/receivers/otlp-http/receiver.ts";
-import { runDemoTraffic } from "../../collectors/demo/run-demo-traffic.ts";
-import { createIngestConsumer } from "../../collectors/pipeline.ts";
-import { KeyRateLimiter } from "../../collectors/rate-limit/key-rate-limiter.ts";
-import { startOtlpGrpcReceiver } from "../../collectors/receivers/otlp-grpc/receiver.ts";
+import { startCollectorCluster } from "../../collectors/cluster/collector-cluster.ts";
+import { exposeMetricsToPrimary, isCollectorClusterProcess, primaryChannel, reportReady } from "../../collectors/cluster/cluster-process.ts";
+import { IpcRateLimiter } from "../../collectors/cluster/ipc-rate-limiter.ts";
+import { KeyRateLimiter, type KeyRateLimits } from "../../collectors/rate-limit/key-rate-limiter.ts";
 import { CollectorMetrics } from "../../collectors/telemetry/collector-metrics.ts";
-import { createMetricsServer } from "../../collectors/telemetry/metrics-server.ts";
-import { getAuth } from "../auth.ts";
+import { createMetricsServer, type MetricsSource } from "../../collectors/telemetry/metrics-server.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded.ts";
 import { setDb } from "../db/index.ts";
 import { applyMigrations } from "../db/migrate.ts";
 import { getEnv, isDemoEnabled, publicUrl } from "../env.ts";
-import { ApiKeyVerifier } from "../services/api-keys/verify-api-key.ts";
-import { ensureDemo } from "../services/demo/ensure-demo.ts";
-import { startWebServer } from "./web-server.ts";
-import { DEFAULT_JOBS, embeddedMaintenanceJob, serverMaintenanceJob, startWorker } from "./worker.ts";
-import { createDbPricer } from "../services/pricing/db-pricer.ts";
+import { startCollector } from "./collector.ts";
+import { close, listen } from "./listen.ts";
 
+// What a role does not run it does not load either (imports below are per role): better-auth alone is ~80 MB of RSS,
+// which a collector process, of which a cluster runs several, does not need.
 export type Role = "all" | "web" | "collector" | "worker";
 export type RunningInstance = {
   webUrl: string | null;
@@ -30,26 +26,20 @@ export type RunningInstance = {
   stop: () => Promise<void>;
 };
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      const address = server.address();
-      resolve(typeof address === "object" && address ? address.port : port);
-    });
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /**
  * Starts InferLedger: the database (embedded PGlite unless DATABASE_URL), migrations, the demo org, the OTLP
- * collector and the dashboard. Everything touching an embedded database must live in this one process.
+ * collector and the dashboard. Everything touching an embedded database must live in this one process; with a
+ * PostgreSQL server the collector may run as several processes (OTLP_COLLECTOR_PROCESSES, collector-cluster.ts),
+ * each of which runs this function again with the role "collector".
  */
 export async function startInferLedger({ role, log }: { role: Role; log: (line: string) => void }): Promise<RunningInstance> {
   const env = getEnv();
+  const inClusterProcess = isCollectorClusterProcess();
+  let processes = env.OTLP_COLLECTOR_PROCESSES;
+  if (processes > 1 && !env.DATABASE_URL) {
+    log(`OTLP_COLLECTOR_PROCESSES=${processes} ignored: the embedded database lives in this one process (set DATABASE_URL)`);
+    processes = 1;
+  }
   let embedded: EmbeddedDatabase | null = null;
   let url = env.DATABASE_URL;
   if (!url) {
@@ -59,10 +49,13 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     log(`embedded PostgreSQL (PGlite) in ${dataDir}, serving the CLI at ${url}`);
   }
   // PGlite is one session: concurrent connections would interleave statements, so embedded mode uses one.
-  const db = createDb({ url, maxConnections: embedded ? 1 : 20 });
+  // A cluster's collector process needs its flushes (OTLP_SPAN_FLUSH_CONCURRENCY), key and price lookups, health checks.
+  const db = createDb({ url, maxConnections: embedded ? 1 : inClusterProcess ? 10 : 20 });
   setDb(db);
-  const migrations = await applyMigrations(db.pool);
-  log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied.length} already in place`);
+  if (!inClusterProcess) { // the cluster's primary migrated before it started its processes
+    const migrations = await applyMigrations(db.pool);
+    log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied.length} already in place`);
+  }
 
   const closers: (() => Promise<void>)[] = [];
   let webUrl: string | null = null;
@@ -71,53 +64,56 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
   let demo: RunningInstance["demo"] = null;
 
   if (role === "all" || role === "collector") {
-    const verifier = new ApiKeyVerifier(db);
-    const pricer = await createDbPricer({ db, log });
-    const rateLimiter = new KeyRateLimiter({
+    const limits: KeyRateLimits = {
       requestsPerSec: env.OTLP_KEY_REQUESTS_PER_SEC,
       requestBurst: env.OTLP_KEY_REQUEST_BURST,
       spansPerSec: env.OTLP_KEY_SPANS_PER_SEC,
       spanBurst: env.OTLP_KEY_SPAN_BURST,
-    });
-    const metrics = new CollectorMetrics();
-    const consumer = createIngestConsumer({ db, maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS, pricer, rateLimiter, metrics });
-    const receiver = createOtlpHttpReceiver({
-      consumer,
-      verifier,
-      maxBodyBytes: env.OTLP_MAX_BODY_BYTES,
-      isHealthy: async () => (await db.pool.query("SELECT 1"), true),
-      log,
-      metrics,
-    });
-    const port = await listen(receiver, env.OTLP_HTTP_PORT, env.HOST);
-    collectorUrl = `http://localhost:${port}`;
-    const grpc = await startOtlpGrpcReceiver({ consumer, verifier, maxBodyBytes: env.OTLP_MAX_BODY_BYTES, log, metrics, port: env.OTLP_GRPC_PORT, host: env.HOST });
-    log(`OTLP/gRPC collector on :${grpc.port}`);
+    };
+    let metricsSource: MetricsSource;
+    if (inClusterProcess) {
+      // One of a collector cluster's processes: rate limits and /metrics are the primary's, the queue bound is shared.
+      const metrics = new CollectorMetrics();
+      exposeMetricsToPrimary(metrics.registry);
+      const collector = await startCollector({ db, env, log, metrics, rateLimiter: new IpcRateLimiter(primaryChannel(), limits), maxQueuedSpans: Math.ceil(env.OTLP_MAX_QUEUE_SPANS / processes) });
+      reportReady({ httpPort: collector.httpPort, grpcPort: collector.grpcPort });
+      closers.push(collector.close);
+      return runningInstance({ webUrl: null, collectorUrl: `http://localhost:${collector.httpPort}`, metricsUrl: null, db, demo: null }, closers, log, embedded);
+    } else if (processes > 1) {
+      const cluster = await startCollectorCluster({ processes, limiter: new KeyRateLimiter(limits), log });
+      collectorUrl = `http://localhost:${cluster.httpPort}`;
+      log(`OTLP/gRPC collector on :${cluster.grpcPort}`);
+      metricsSource = cluster.metrics;
+      closers.push(cluster.close);
+    } else {
+      const metrics = new CollectorMetrics();
+      const collector = await startCollector({ db, env, log, metrics, rateLimiter: new KeyRateLimiter(limits), maxQueuedSpans: env.OTLP_MAX_QUEUE_SPANS });
+      collectorUrl = `http://localhost:${collector.httpPort}`;
+      log(`OTLP/gRPC collector on :${collector.grpcPort}`);
+      metricsSource = metrics;
+      closers.push(collector.close);
+    }
     if (env.INFERLEDGER_METRICS_PORT !== undefined) {
-      const metricsServer = createMetricsServer(metrics);
+      const metricsServer = createMetricsServer(metricsSource);
       const metricsPort = await listen(metricsServer, env.INFERLEDGER_METRICS_PORT, env.INFERLEDGER_METRICS_HOST);
       metricsUrl = `http://${env.INFERLEDGER_METRICS_HOST.includes(":") ? `[${env.INFERLEDGER_METRICS_HOST}]` : env.INFERLEDGER_METRICS_HOST}:${metricsPort}/metrics`;
       log(`collector metrics on ${metricsUrl}`);
       closers.push(() => close(metricsServer));
     }
-    // Shutdown order: stop accepting, then drain what was accepted (acknowledged data is already durable).
-    closers.push(async () => {
-      await Promise.all([close(receiver), grpc.close()]);
-      await consumer.drain();
-      pricer.close();
-      verifier.close();
-    });
   }
   if (role === "all" || role === "web") {
+    const { startWebServer } = await import("./web-server.ts");
     const web = await startWebServer({ port: env.PORT, host: env.HOST, log });
     webUrl = role === "all" && env.INFERLEDGER_PUBLIC_URL ? publicUrl(env) : `http://localhost:${web.port}`;
     closers.push(web.close);
   }
   if (role === "all" || role === "worker") {
+    const { DEFAULT_JOBS, embeddedMaintenanceJob, serverMaintenanceJob, startWorker } = await import("./worker.ts");
     const worker = startWorker({ db, log, jobs: [...DEFAULT_JOBS, embedded ? embeddedMaintenanceJob(db) : serverMaintenanceJob(db, log)] });
     closers.push(worker.stop);
   }
   if (isDemoEnabled(env) && role === "all" && collectorUrl) {
+    const [{ getAuth }, { ensureDemo }, { runDemoTraffic }] = await Promise.all([import("../auth.ts"), import("../services/demo/ensure-demo.ts"), import("../../collectors/demo/run-demo-traffic.ts")]);
     const setup = await ensureDemo({ db, auth: getAuth(), password: env.INFERLEDGER_DEMO_PASSWORD });
     demo = { email: setup.email, orgSlug: setup.orgSlug, ingestKey: setup.ingestKey, password: setup.newPassword };
     const traffic = await runDemoTraffic({
@@ -131,17 +127,22 @@ export async function startInferLedger({ role, log }: { role: Role; log: (line: 
     log(`demo org "${setup.orgSlug}": sign in as ${setup.email} with password ${setup.newPassword ?? "(printed at first start; set INFERLEDGER_DEMO_PASSWORD to choose one)"}`);
   }
 
+  return runningInstance({ webUrl, collectorUrl, metricsUrl, db, demo }, closers, log, embedded);
+}
+
+function runningInstance(
+  urls: Omit<RunningInstance, "stop">,
+  closers: (() => Promise<void>)[],
+  log: (line: string) => void,
+  embedded: EmbeddedDatabase | null,
+): RunningInstance {
   let stopping: Promise<void> | null = null;
   return {
-    webUrl,
-    collectorUrl,
-    metricsUrl,
-    db,
-    demo,
+    ...urls,
     stop: () => {
       stopping ??= (async () => {
         for (const closer of closers.reverse()) await closer().catch((e) => log(`shutdown: ${(e as Error).message}`));
-        await db.close();
+        await urls.db.close();
         setDb(undefined);
         await embedded?.stop();
       })();
