@@ -1,7 +1,8 @@
 /**
  * CPU cost of the collector's in-process stages on one core, per 512-span gzip'd protobuf request (the requests of
  * bench/ingest-load.ts): gunzip → decode → normalize → price (the ingest call pricer, memoized catalog) → settle
- * (settlement at ingest: traces the batch holds whole) → copy (the COPY text of the spans) → deltas (the settled
+ * (settlement at ingest: traces the batch holds whole) → copy (the COPY text of the spans) → tasks (the task claim's
+ * array parameters) → deltas (the settled
  * traces' rollup deltas, summed in memory). Database round trips are not in it.
  *   npx tsx bench/otlp-decode.ts [requests] [shape: traces|spans]
  */
@@ -9,6 +10,7 @@ import zlib from "node:zlib";
 import { decodeTraces } from "../collectors/decode/decode-traces.ts";
 import type { SpanRow } from "../server/db/bulk/insert-spans.ts";
 import { spanCopyText } from "../server/db/bulk/copy-spans.ts";
+import { taskArrays } from "../server/db/bulk/insert-tasks.ts";
 import { ingestRollupDeltas, type DeltaSpan } from "../server/domain/costs/ingest-rollup-deltas.ts";
 import { normalizeSpans } from "../server/domain/normalize/normalize-spans.ts";
 import { createCallPricer } from "../server/domain/pricing/call-pricer.ts";
@@ -30,7 +32,7 @@ const price = createCallPricer({ overridesOf: () => undefined, catalogAt, catalo
 const options = { loopCallThreshold: 25 };
 
 function run(record: boolean) {
-  const stage = { gunzip: 0, decode: 0, normalize: 0, price: 0, settle: 0, copy: 0, deltas: 0 };
+  const stage = { gunzip: 0, decode: 0, normalize: 0, price: 0, settle: 0, copy: 0, tasks: 0, deltas: 0 };
   for (const gz of bodies) {
     let t = performance.now();
     const raw = zlib.gunzipSync(gz);
@@ -48,6 +50,8 @@ function run(record: boolean) {
     stage.settle += performance.now() - t; t = performance.now();
     spanCopyText(rows, plan.resolutions);
     stage.copy += performance.now() - t; t = performance.now();
+    taskArrays(plan.groups.flatMap((g) => g.tasks));
+    stage.tasks += performance.now() - t; t = performance.now();
     const deltaSpans: DeltaSpan[] = [];
     for (const g of plan.groups) for (const indexes of g.rowsByTrace.values()) for (const i of indexes) deltaSpans.push({ ...rows[i]!, resolution: plan.resolutions[i]! });
     ingestRollupDeltas(deltaSpans, plan.groups.flatMap((g) => g.tasks));

@@ -147,7 +147,7 @@ function markRetries(spans: SettleSpan[], resolutions: Map<SettleSpan, SpanResol
     else siblings.set(key, [s]);
   }
   for (const calls of siblings.values()) {
-    calls.sort((a, b) => a.startMs - b.startMs || a.spanId.localeCompare(b.spanId));
+    calls.sort((a, b) => a.startMs - b.startMs || cmp(a.spanId, b.spanId)); // ids are lowercase hex: same order as localeCompare, without ICU
     const unexplainedFailures: SettleSpan[] = [];
     const lastAttempt = new Map<string, SettleSpan>(); // operation|model → latest call not yet replaced
     for (const call of calls) {

@@ -119,16 +119,36 @@ export async function recordIngestRollupDeltas(
   tasks: SettledTask[],
   options: { prepared?: boolean } = {},
 ): Promise<boolean> {
-  const deltas = ingestRollupDeltas(spans, tasks);
+  const deltas = knownToHavePool(orgId) ? null : ingestRollupDeltas(spans, tasks);
   if (deltas !== null) {
     const { rows } = await client.query<{ any_pool: boolean }>(
       namedStatement(options.prepared, "insert_ingest_deltas", INSERT_INGEST_DELTAS_SQL, [orgId, ...deltaRowArrays(deltas)]),
     );
     if (!rows[0]!.any_pool) return true;
+    rememberPool(orgId);
   }
   // Pooled, or beyond what Numbers sum exactly: summed in the database from the stored calls.
   const traceIds = [...new Set(spans.map((s) => s.span.traceId))];
   return recordRollupDeltas(client, orgId, traceIds, tasks);
+}
+
+// Orgs seen with a GPU pool recently: their batches go straight to the SQL path, without first summing in memory and
+// sending an INSERT that finds the pool and adds nothing (a wasted round trip per batch of such an org). Only "has a
+// pool" is remembered: the SQL path checks for itself, so a pool deleted meanwhile costs speed, never correctness,
+// while "no pool" is always asked inside the transaction (a pool created a moment ago must be seen).
+const POOL_MEMORY_MS = 60_000;
+const MAX_REMEMBERED_ORGS = 10_000;
+const pooledOrgsUntil = new Map<string, number>();
+function knownToHavePool(orgId: string): boolean {
+  const until = pooledOrgsUntil.get(orgId);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  pooledOrgsUntil.delete(orgId);
+  return false;
+}
+function rememberPool(orgId: string): void {
+  if (pooledOrgsUntil.size >= MAX_REMEMBERED_ORGS) pooledOrgsUntil.clear(); // forgetting only costs a round trip
+  pooledOrgsUntil.set(orgId, Date.now() + POOL_MEMORY_MS);
 }
 
 /** The parameters $3… of RECORD_DELTAS_SQL: the columns of the tasks that the facts read. */

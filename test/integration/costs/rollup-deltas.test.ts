@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import type pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SpanRow } from "../../../server/db/bulk/insert-spans.ts";
 import { KEY_LOOKUP_PLANS_ONLY } from "../../../server/db/key-lookup-plans.ts";
@@ -6,7 +7,7 @@ import { costFactsSql, sumMeasuresSql } from "../../../server/db/sql/cost-facts.
 import { getEnv } from "../../../server/env.ts";
 import { createGpuPool } from "../../../server/services/gpu-pools/gpu-pools.ts";
 import { markHoursDirty, recomputeRollupHour } from "../../../server/services/costs/recompute-rollups.ts";
-import { DELTA_PLAN_SETTINGS, foldRollupDeltas, RECORD_DELTAS_SQL, taskFactArrays } from "../../../server/services/costs/rollup-deltas.ts";
+import { DELTA_PLAN_SETTINGS, foldRollupDeltas, INSERT_INGEST_DELTAS_SQL, RECORD_DELTAS_SQL, taskFactArrays } from "../../../server/services/costs/rollup-deltas.ts";
 import { storeSpanBatch, storeSpanBatchDurably } from "../../../server/services/settlement/store-span-batch.ts";
 import { createTestOrg } from "../../fixtures/factories.ts";
 import { hex, span } from "../../fixtures/spans.ts";
@@ -24,6 +25,33 @@ const TABLES = [
 ] as const;
 
 /** A whole trace: a root with task context and outcome, and `calls` model calls (the first may fail and be retried). */
+/** The test database's pool, recording the text of every statement its clients run (restored on release). */
+function countingPool(statements: string[]): pg.Pool {
+  const pool = testDb().pool;
+  const connect = async () => {
+    const client = await pool.connect();
+    const query = client.query;
+    const release = client.release;
+    client.query = ((config: unknown, ...rest: unknown[]) => {
+      statements.push(typeof config === "string" ? config : String((config as { text?: string }).text ?? ""));
+      return (query as (...args: unknown[]) => unknown).call(client, config, ...rest);
+    }) as typeof client.query;
+    client.release = (error?: Error | boolean) => {
+      client.query = query;
+      client.release = release;
+      return release.call(client, error);
+    };
+    return client;
+  };
+  return new Proxy(pool, {
+    get: (target, prop) => {
+      if (prop === "connect") return connect;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value; // pool.query etc. on the real pool
+    },
+  });
+}
+
 function trace(orgId: string, i: number, traceId = hex(16)): SpanRow[] {
   const startMs = D - 2 * HOUR + i * 17 * 60_000; // every 17 minutes from 22:00 on, into the next day
   const root = span({
@@ -137,6 +165,17 @@ describe("rollup deltas: what ingest settles is folded into the rollups, exactly
     expect(await dirtyHours(org.id)).toBe(1);
     await runWorkerUntilIdle(db);
     expect(await hourTotals(org.id)).toMatchObject({ calls: 2, tasks: 1 });
+
+    // The next batch of the org goes to the recompute at once: no INSERT of in-memory sums that finds the pool first.
+    const statements: string[] = [];
+    await storeSpanBatchDurably(countingPool(statements), trace(org.id, 2), OPTIONS);
+    expect(statements.filter((sql) => sql === INSERT_INGEST_DELTAS_SQL)).toHaveLength(0);
+    expect(statements.filter((sql) => sql === RECORD_DELTAS_SQL)).toHaveLength(1);
+    expect(statements.some((sql) => sql.includes("COPY spans") || sql.includes("INSERT INTO spans"))).toBe(true); // it went through this pool
+    expect(await pendingDeltas(org.id)).toBe(0);
+    expect(await dirtyHours(org.id)).toBe(1);
+    await runWorkerUntilIdle(db);
+    expect(await hourTotals(org.id)).toMatchObject({ calls: 2 + 3, tasks: 2 }); // trace i has 1 + i % 3 calls
   });
 
   it("a recompute absorbs the pending deltas it counted: a later fold adds nothing twice", async () => {
