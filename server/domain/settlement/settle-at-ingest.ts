@@ -62,13 +62,34 @@ export function toSettleSpan(span: NormalizedSpan, costUsd: string | null): Sett
  * concurrently — the caller checks in the database before it keeps a group (settle-at-ingest service).
  */
 export function planIngestSettlement(rows: IngestSpan[], options: { loopCallThreshold: number }): IngestSettlementPlan {
-  type TraceRows = { orgId: string; traceId: string; rows: number[]; whole: boolean };
-  const traces = new Map<string, TraceRows>();
+  // Per org (a batch is mostly one org's): trace and task ids then key the maps as they are, without a composite key
+  // string built and hashed per span.
+  const rowsByOrg = new Map<string, number[]>();
   for (let i = 0; i < rows.length; i++) {
-    const { orgId, span } = rows[i]!;
-    const key = `${orgId}\u0000${span.traceId}`;
-    let trace = traces.get(key);
-    if (!trace) traces.set(key, (trace = { orgId, traceId: span.traceId, rows: [], whole: true }));
+    const list = rowsByOrg.get(rows[i]!.orgId);
+    if (list) list.push(i);
+    else rowsByOrg.set(rows[i]!.orgId, [i]);
+  }
+  const resolutions: (SpanResolution | null)[] = new Array(rows.length).fill(null);
+  const groups: IngestSettlementGroup[] = [];
+  for (const [orgId, orgRows] of rowsByOrg) groups.push(...planOrg(rows, orgId, orgRows, resolutions, options));
+  return { resolutions, groups };
+}
+
+/** planIngestSettlement for one org's rows (`orgRows`: their indexes in the batch); fills `resolutions` for its groups. */
+function planOrg(
+  rows: IngestSpan[],
+  orgId: string,
+  orgRows: number[],
+  resolutions: (SpanResolution | null)[],
+  options: { loopCallThreshold: number },
+): IngestSettlementGroup[] {
+  type TraceRows = { traceId: string; rows: number[]; whole: boolean };
+  const traces = new Map<string, TraceRows>();
+  for (const i of orgRows) {
+    const traceId = rows[i]!.span.traceId;
+    let trace = traces.get(traceId);
+    if (!trace) traces.set(traceId, (trace = { traceId, rows: [], whole: true }));
     trace.rows.push(i);
   }
   for (const trace of traces.values()) {
@@ -81,7 +102,7 @@ export function planIngestSettlement(rows: IngestSpan[], options: { loopCallThre
     }
   }
 
-  // Traces sharing an explicit task id form one task: union them (within an org).
+  // Traces sharing an explicit task id form one task: union them.
   const parent = new Map<string, string>();
   const find = (k: string): string => {
     let root = k;
@@ -91,25 +112,23 @@ export function planIngestSettlement(rows: IngestSpan[], options: { loopCallThre
   };
   for (const k of traces.keys()) parent.set(k, k);
   const traceOfTask = new Map<string, string>();
-  for (const [key, trace] of traces) {
+  for (const [traceId, trace] of traces) {
     for (const i of trace.rows) {
       const taskId = rows[i]!.span.attribution.taskId;
       if (!taskId) continue;
-      const taskKey = `${trace.orgId}\u0000${taskId}`;
-      const other = traceOfTask.get(taskKey);
-      if (other === undefined) traceOfTask.set(taskKey, key);
-      else parent.set(find(key), find(other));
+      const other = traceOfTask.get(taskId);
+      if (other === undefined) traceOfTask.set(taskId, traceId);
+      else parent.set(find(traceId), find(other));
     }
   }
   const members = new Map<string, TraceRows[]>();
-  for (const [key, trace] of traces) {
-    const root = find(key);
+  for (const [traceId, trace] of traces) {
+    const root = find(traceId);
     const list = members.get(root);
     if (list) list.push(trace);
     else members.set(root, [trace]);
   }
 
-  const resolutions: (SpanResolution | null)[] = new Array(rows.length).fill(null);
   const groups: IngestSettlementGroup[] = [];
   for (const groupTraces of members.values()) {
     if (!groupTraces.every((t) => t.whole)) continue;
@@ -121,7 +140,7 @@ export function planIngestSettlement(rows: IngestSpan[], options: { loopCallThre
     const taskIds = new Set<string>();
     for (const i of indexes) if (rows[i]!.span.attribution.taskId) taskIds.add(rows[i]!.span.attribution.taskId!);
     groups.push({
-      orgId: groupTraces[0]!.orgId,
+      orgId,
       traceIds: groupTraces.map((t) => t.traceId),
       taskIds: [...taskIds],
       rowsByTrace: new Map(groupTraces.map((t) => [t.traceId, t.rows])),
@@ -131,11 +150,11 @@ export function planIngestSettlement(rows: IngestSpan[], options: { loopCallThre
   // A task key is a task id or a trace id; should one group's task id equal another group's trace id, the two would
   // claim one task row: leave both to the settler.
   const keyCount = new Map<string, number>();
-  for (const g of groups) for (const t of g.tasks) keyCount.set(`${g.orgId}\u0000${t.taskKey}`, (keyCount.get(`${g.orgId}\u0000${t.taskKey}`) ?? 0) + 1);
-  const kept = new Set(groups.filter((g) => g.tasks.every((t) => keyCount.get(`${g.orgId}\u0000${t.taskKey}`) === 1)));
+  for (const g of groups) for (const t of g.tasks) keyCount.set(t.taskKey, (keyCount.get(t.taskKey) ?? 0) + 1);
+  const kept: IngestSettlementGroup[] = [];
   for (const g of groups) {
-    if (kept.has(g)) continue;
-    for (const indexes of g.rowsByTrace.values()) for (const i of indexes) resolutions[i] = null;
+    if (g.tasks.every((t) => keyCount.get(t.taskKey) === 1)) kept.push(g);
+    else for (const indexes of g.rowsByTrace.values()) for (const i of indexes) resolutions[i] = null;
   }
-  return { resolutions, groups: [...kept] };
+  return kept;
 }

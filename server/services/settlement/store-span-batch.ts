@@ -116,38 +116,43 @@ export async function storeSpanBatch(
   const mode = options.mode ?? "dedupe";
   const inserted = mode === "copy" ? await copySpans(client, rows, plan.resolutions) : await insertSpans(client, rows, plan.resolutions, mode);
   if (inserted.length === 0) return { insertedSpans: 0, settledTraces: 0, dirtyTraces: 0 };
-  const newSpansPerTrace = new Map<string, number>();
+  // Per org, per trace id (ids keyed as they are: no composite key string per span).
+  const newSpansPerTrace = new Map<string, Map<string, number>>();
   for (const k of inserted) {
-    const key = `${k.orgId}\u0000${k.traceId}`;
-    newSpansPerTrace.set(key, (newSpansPerTrace.get(key) ?? 0) + 1);
+    let perTrace = newSpansPerTrace.get(k.orgId);
+    if (!perTrace) newSpansPerTrace.set(k.orgId, (perTrace = new Map()));
+    perTrace.set(k.traceId, (perTrace.get(k.traceId) ?? 0) + 1);
   }
 
-  const settled = new Set<string>();
-  const complete = groups.filter((g) =>
-    [...g.rowsByTrace].every(([traceId, indexes]) => newSpansPerTrace.get(`${g.orgId}\u0000${traceId}`) === indexes.length),
-  );
+  const settledGroups = new Set<IngestSettlementGroup>();
+  const complete = groups.filter((g) => {
+    const perTrace = newSpansPerTrace.get(g.orgId);
+    for (const [traceId, indexes] of g.rowsByTrace) if (perTrace?.get(traceId) !== indexes.length) return false;
+    return true;
+  });
   for (const [orgId, orgGroups] of groupByOrg(complete)) { // orgs in sorted order: one lock order for all writers
     const claimed = new Set(await insertTasks(client, orgId, orgGroups.flatMap((g) => g.tasks), "claim", { prepared: preparedStatements }));
-    for (const g of orgGroups) {
-      if (g.tasks.every((t) => claimed.has(t.taskKey))) for (const traceId of g.traceIds) settled.add(`${orgId}\u0000${traceId}`);
-    }
+    for (const g of orgGroups) if (g.tasks.every((t) => claimed.has(t.taskKey))) settledGroups.add(g);
+  }
+  const settledTraces = new Map<string, Set<string>>();
+  for (const g of settledGroups) {
+    let traces = settledTraces.get(g.orgId);
+    if (!traces) settledTraces.set(g.orgId, (traces = new Set()));
+    for (const traceId of g.traceIds) traces.add(traceId);
   }
 
   const dirty: { orgId: string; traceId: string }[] = [];
-  for (const k of inserted) {
-    const key = `${k.orgId}\u0000${k.traceId}`;
-    if (!settled.has(key) && newSpansPerTrace.has(key)) {
-      dirty.push(k);
-      newSpansPerTrace.delete(key); // once per trace
-    }
+  for (const [orgId, perTrace] of newSpansPerTrace) { // once per trace
+    const settledHere = settledTraces.get(orgId);
+    for (const traceId of perTrace.keys()) if (!settledHere?.has(traceId)) dirty.push({ orgId, traceId });
   }
   await markDirtyTraces(client, dirty);
 
   // What was settled here goes to the rollups as deltas (rollup-deltas.ts): appended rows, no shared row to wait on.
   // An org whose GPU pools may serve one of the calls has its hours marked for a full recompute instead, as the
   // settler does; last, so those hour rows (shared with concurrent batches) stay locked only until the commit.
-  const settledGroups = groupByOrg(groups.filter((g) => settled.has(`${g.orgId}\u0000${g.traceIds[0]}`)));
-  for (const [orgId, orgGroups] of settledGroups) {
+  const settledByOrg = groupByOrg(groups.filter((g) => settledGroups.has(g)));
+  for (const [orgId, orgGroups] of settledByOrg) {
     const deltaSpans: DeltaSpan[] = [];
     for (const g of orgGroups) {
       for (const indexes of g.rowsByTrace.values()) {
@@ -162,7 +167,9 @@ export async function storeSpanBatch(
     }
     await markDirtyHours(client, orgId, hoursMs); // orgs in sorted order (groupByOrg): the shared lock order
   }
-  return { insertedSpans: inserted.length, settledTraces: settled.size, dirtyTraces: dirty.length };
+  let settledTraceCount = 0;
+  for (const traces of settledTraces.values()) settledTraceCount += traces.size;
+  return { insertedSpans: inserted.length, settledTraces: settledTraceCount, dirtyTraces: dirty.length };
 }
 
 // One index probe per id, whatever the planner's statistics say: a LIMIT 1 subquery per element cannot be turned into
