@@ -36,14 +36,18 @@ function post(url: string, key: string, body: string): Promise<{ status: number;
   });
 }
 
-/** Pids of the processes whose parent is `pid` (Linux /proc). */
+/**
+ * Pids of the collector processes whose parent is `pid` (Linux /proc): children running the CLI, not e.g. the esbuild
+ * service that tsx starts when its transform cache is cold.
+ */
 function childPids(pid: number): number[] {
   const pids: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) pids.push(Number(entry));
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== pid) continue;
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("inferledger.mjs")) pids.push(Number(entry));
     } catch {
       /* exited meanwhile */
     }
