@@ -17,6 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ExportTraceServiceRequest } from "../collectors/decode/proto-schema.ts";
 import { createBenchDatabase } from "./lib/bench-database.ts";
+import { treeRssMb } from "./lib/cpu-split.ts";
 import { createApiKey } from "../server/services/api-keys/api-keys.ts";
 import { createOrg } from "../server/services/orgs/create-org.ts";
 import { SERVE_NODE_FLAGS } from "../server/runtime/serve-node-flags.ts";
@@ -84,32 +85,6 @@ const percentile = (values: number[], p: number) => {
 const summary = (values: number[]) => ({ n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), max: percentile(values, 100) });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** RSS of a process and all its descendants, in MB (Linux /proc). */
-function treeRssMb(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      /* exited */
-    }
-  }
-  let kb = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      /* exited */
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return Math.round(kb / 1024);
-}
 
 async function main(): Promise<void> {
   const bench = await createBenchDatabase({ serverUrl, prefix: "inferledger_soak" });
@@ -259,7 +234,7 @@ async function main(): Promise<void> {
       );
       // Autovacuum workers running right now (what else takes a core from the ingest path).
       const vacuums = await db.pool.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = current_database()");
-      samples.push({ minute, rssMb: treeRssMb(server.pid!), dirtyTraces: counts.rows[0]!.dirty, insertedSpansStat: counts.rows[0]!.stored, autovacuum: vacuums.rows.map((r) => r.query) });
+      samples.push({ minute, rssMb: Math.round(treeRssMb(server.pid!)), dirtyTraces: counts.rows[0]!.dirty, insertedSpansStat: counts.rows[0]!.stored, autovacuum: vacuums.rows.map((r) => r.query) });
       if (i > 0 && i % 6 === 0) {
         perMinute.push({ minute: Math.round(minute), ingest: summary(minuteIngest), overview: summary(minuteOverview), server: await serverSplit() });
         minuteIngest = [];

@@ -50,18 +50,25 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-/** The sum of the peak RSS (VmHWM) of `pid` and its descendants, in MB: an upper bound of their peak together. */
-export function treePeakRssMb(pid: number): number {
+/** A /proc status field (kB) summed over `pid` and its descendants, in MB. */
+function treeStatusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const pattern = new RegExp(`${field}:\\s+(\\d+)`);
   let kb = 0;
   for (const p of processTree(pid)) {
     try {
-      kb += Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+      kb += Number(pattern.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       /* exited */
     }
   }
   return kb / 1024;
 }
+
+/** RSS now of `pid` and its descendants (a collector cluster's processes, a server's helpers), in MB. */
+export const treeRssMb = (pid: number): number => treeStatusMb(pid, "VmRSS");
+
+/** The sum of the peak RSS (VmHWM) of `pid` and its descendants, in MB: an upper bound of their peak together. */
+export const treePeakRssMb = (pid: number): number => treeStatusMb(pid, "VmHWM");
 
 export interface CpuSplit {
   collectorCpuS: number;
